@@ -1,0 +1,175 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BANK_ROLES, LegalForm, RegistrationStatus, RegulatorKind, Role
+
+
+class District(models.Model):
+    """The 16 districts of Beijing (GB/T 2260)."""
+
+    code = models.CharField(_("division code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=20)
+    name_en = models.CharField(_("English name"), max_length=40)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class RegulatorUnit(models.Model):
+    """A market-regulation unit named by the notice: the municipal bureau, a district bureau,
+    or a special-area unit (ETDZ, Yanshan, Airport)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=RegulatorKind.choices)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("regulator unit")
+        verbose_name_plural = _("regulator units")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_municipal(self):
+        return self.kind == RegulatorKind.MUNICIPAL
+
+
+class Enterprise(models.Model):
+    """An enterprise of the registry, keyed by its unified social credit code. Registration
+    fields follow the publicity system's 企业登记信息 list (DOMAIN.md §5)."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, primary_key=True)
+    name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
+    enterprise_type = models.CharField(_("enterprise type"), max_length=100, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices, default=LegalForm.OTHER)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10k yuan)"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    established_on = models.DateField(_("date of establishment"), null=True, blank=True)
+    registration_authority = models.CharField(_("registration authority"), max_length=100, blank=True)
+    address = models.CharField(_("registered address"), max_length=300, blank=True)
+    status = models.CharField(
+        _("registration status"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.EXISTING
+    )
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    regulator_unit = models.ForeignKey(
+        RegulatorUnit,
+        verbose_name=_("competent regulator unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["uscc"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [models.Index(fields=["regulator_unit", "uscc"]), models.Index(fields=["district", "uscc"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.uscc}）"
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.PLATFORM_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Every user belongs to exactly one organization, and its role says which kind."""
+
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    bank = models.ForeignKey(
+        "banks.Bank", verbose_name=_("bank"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    bank_branch = models.ForeignKey(
+        "banks.Branch", verbose_name=_("branch"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    regulator_unit = models.ForeignKey(
+        RegulatorUnit, verbose_name=_("regulator unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_matches_organization",
+                condition=(
+                    Q(role=Role.ENTERPRISE, enterprise__isnull=False, bank__isnull=True, regulator_unit__isnull=True)
+                    | Q(role__in=list(BANK_ROLES), bank__isnull=False, enterprise__isnull=True, regulator_unit__isnull=True)
+                    | Q(
+                        role__in=[Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR],
+                        regulator_unit__isnull=False,
+                        enterprise__isnull=True,
+                        bank__isnull=True,
+                    )
+                    | Q(role=Role.PLATFORM_ADMIN, enterprise__isnull=True, bank__isnull=True, regulator_unit__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(
+                name="user_branch_only_for_bank_staff", condition=Q(bank_branch__isnull=True) | Q(bank__isnull=False)
+            ),
+        ]
+
+    # Role shortcuts used by the scoping functions and templates.
+    @property
+    def is_enterprise(self):
+        return self.role == Role.ENTERPRISE
+
+    @property
+    def is_bank_staff(self):
+        return self.role in BANK_ROLES
+
+    @property
+    def is_district_regulator(self):
+        return self.role == Role.DISTRICT_REGULATOR
+
+    @property
+    def is_city_regulator(self):
+        return self.role == Role.CITY_REGULATOR
+
+    @property
+    def is_regulator(self):
+        return self.role in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR)
+
+    @property
+    def is_platform_admin(self):
+        return self.role == Role.PLATFORM_ADMIN
+
+    @property
+    def organization(self):
+        return self.enterprise or self.bank or self.regulator_unit
+
+    @property
+    def organization_name(self):
+        org = self.organization
+        return str(org.name) if org else str(_("Platform"))

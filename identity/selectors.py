@@ -1,0 +1,59 @@
+"""Reads of identity data. `*_visible_to(user)` are the only doors to each entity: HTML views
+and API views both call them."""
+
+from functools import lru_cache
+
+from django.db.models import QuerySet
+
+from .choices import Role
+from .models import District, Enterprise, RegulatorUnit, User
+
+
+def enterprises_visible_to(user) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("district", "regulator_unit")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR):
+        return qs
+    if user.role == Role.DISTRICT_REGULATOR:
+        return qs.filter(regulator_unit_id=user.regulator_unit_id)
+    if user.role == Role.ENTERPRISE:
+        return qs.filter(uscc=user.enterprise_id)
+    # Banks see an enterprise only through an application's authorisation (applications app).
+    return qs.none()
+
+
+def users_visible_to(user) -> QuerySet[User]:
+    """Accounts a user may list: their own; enterprise accounts of a regulator's enterprises
+    (the sign-up bindings); everything for platform admins."""
+    qs = User.objects.select_related("enterprise", "bank", "regulator_unit", "bank_branch")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role == Role.PLATFORM_ADMIN:
+        return qs
+    if user.role == Role.CITY_REGULATOR:
+        return qs.filter(role=Role.ENTERPRISE)
+    if user.role == Role.DISTRICT_REGULATOR:
+        return qs.filter(role=Role.ENTERPRISE, enterprise__regulator_unit_id=user.regulator_unit_id)
+    if user.role == Role.BANK_ADMIN:
+        return qs.filter(bank_id=user.bank_id)
+    return qs.filter(pk=user.pk)
+
+
+def enterprise_get(uscc: str) -> Enterprise | None:
+    return Enterprise.objects.select_related("district", "regulator_unit").filter(uscc=uscc).first()
+
+
+@lru_cache(maxsize=1)
+def district_names() -> dict[str, str]:
+    """Name → code for every district, with and without the 区 suffix. Reference data is fixed
+    by migration, so caching for the process is safe."""
+    names = {}
+    for code, name in District.objects.values_list("code", "name"):
+        names[name] = code
+        names[name.removesuffix("区")] = code
+    return names
+
+
+def regulator_units_by_code() -> dict[str, RegulatorUnit]:
+    return {u.code: u for u in RegulatorUnit.objects.all()}

@@ -1,0 +1,156 @@
+"""Writes and rules of the identity app: eligibility (notice §二(一)), enterprise registry
+upserts, enterprise sign-up."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from jingzhidai.errors import ApplicationError
+
+from . import registry, uscc
+from .choices import LegalForm, RegistrationStatus, Role
+from .models import Enterprise, User
+from .selectors import district_names, enterprise_get, regulator_units_by_code
+
+NOT_ELIGIBLE_STATUSES = {
+    RegistrationStatus.REVOKED: _("Its business licence has been revoked (吊销)."),
+    RegistrationStatus.DEREGISTERED: _("It has been deregistered (注销)."),
+    RegistrationStatus.MOVED_OUT: _("It has moved its registration out of Beijing (迁出)."),
+}
+NOT_LEGAL_PERSON = {
+    LegalForm.BRANCH: _("It is a branch (分公司), not an independent legal person: the head office applies."),
+    LegalForm.SOLE_PROPRIETORSHIP: _("It is a sole proprietorship (个人独资企业), not an independent legal person."),
+    LegalForm.PARTNERSHIP: _("It is a partnership (合伙企业), not an independent legal person."),
+    LegalForm.INDIVIDUAL_BUSINESS: _("It is an individual business (个体工商户), not an enterprise."),
+    LegalForm.COOPERATIVE: _("It is a farmers' cooperative (农民专业合作社), not an enterprise."),
+    LegalForm.OTHER: _("Its enterprise type does not show an independent legal person."),
+}
+
+
+@dataclass
+class Eligibility:
+    uscc: str
+    valid: bool
+    errors: list = field(default_factory=list)
+    beijing: bool = False
+    district: object = None
+    regulator_unit: object = None
+    in_registry: bool = False
+    eligible: bool = False
+    reasons: list = field(default_factory=list)
+    note: str = ""
+    enterprise: Enterprise | None = None
+
+
+def enterprise_check(code: str) -> Eligibility:
+    """The public self-check: code rules, then registration data when the registry has it."""
+    result = uscc.check(code)
+    out = Eligibility(uscc=result.code, valid=result.valid, errors=result.messages, beijing=result.beijing)
+    if not result.valid:
+        out.reasons.append(_("The code is not a valid unified social credit code."))
+        return out
+    ent = enterprise_get(result.code)
+    out.enterprise = ent
+    out.in_registry = ent is not None
+    reasons = out.reasons
+    if not result.beijing:
+        reasons.append(_("It is not registered in Beijing."))
+    if result.code[0] != uscc.MARKET_REGULATION:
+        reasons.append(_("The code was not issued by market regulation to an enterprise (1st character %(c)s).")
+                       % {"c": result.code[0]})
+    elif result.code[1] == uscc.KIND_INDIVIDUAL_BUSINESS:
+        reasons.append(NOT_LEGAL_PERSON[LegalForm.INDIVIDUAL_BUSINESS])
+    elif result.code[1] == uscc.KIND_FARMERS_COOPERATIVE:
+        reasons.append(NOT_LEGAL_PERSON[LegalForm.COOPERATIVE])
+    if ent is None:
+        out.note = str(_("This code is not in the enterprise registry; it was checked on the code alone."))
+    else:
+        out.district = ent.district
+        out.regulator_unit = ent.regulator_unit
+        if ent.district_id is None and ent.regulator_unit_id is None and result.beijing:
+            reasons.append(_("Its registration data do not place it in Beijing."))
+        if ent.legal_form != LegalForm.LEGAL_PERSON:
+            message = NOT_LEGAL_PERSON[ent.legal_form]
+            if message not in reasons:
+                reasons.append(message)
+        if ent.status in NOT_ELIGIBLE_STATUSES:
+            reasons.append(NOT_ELIGIBLE_STATUSES[ent.status])
+    out.reasons = [str(r) for r in reasons]
+    out.eligible = not out.reasons
+    return out
+
+
+def enterprise_placement(*, authority: str, address: str, code: str):
+    """District code and regulator-unit code from registration data."""
+    division = code[2:8]
+    district = registry.district_code_of(
+        authority=authority, address=address, division=division, districts=district_names()
+    )
+    unit = registry.regulator_unit_code_of(authority=authority, division=division, district_code=district)
+    return district, unit
+
+
+@transaction.atomic
+def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", legal_representative: str = "",
+                      registered_capital=None, established_on=None, registration_authority: str = "",
+                      address: str = "", status_text: str = "", industry: str = "") -> Enterprise:
+    """Create or update one enterprise from registration data (the sync does the same in bulk)."""
+    result = uscc.check(uscc_code, require_beijing=False)
+    if not result.valid:
+        raise ApplicationError(" ".join(result.messages), {"uscc": result.messages}, code="invalid_uscc")
+    district, unit_code = enterprise_placement(authority=registration_authority, address=address, code=result.code)
+    units = regulator_units_by_code()
+    unit = units.get(unit_code) if unit_code else None
+    values = dict(
+        name=name.strip(),
+        enterprise_type=enterprise_type,
+        legal_form=registry.legal_form_of(enterprise_type),
+        legal_representative=legal_representative,
+        registered_capital=registered_capital,
+        established_on=established_on,
+        registration_authority=registration_authority,
+        address=address,
+        status=registry.status_of(status_text) or RegistrationStatus.EXISTING,
+        industry=industry,
+        district_id=district,
+        regulator_unit=unit,
+    )
+    ent, _created = Enterprise.objects.update_or_create(uscc=result.code, defaults=values)
+    return ent
+
+
+@transaction.atomic
+def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: str, password: str,
+                           email: str = "", phone: str = "", full_name: str = "") -> User:
+    """A person opens an account for an enterprise of the registry. The code and the registered
+    name must both match, so an account cannot be bound to someone else's code by accident."""
+    result = uscc.check(uscc_code)
+    if not result.valid or not result.beijing:
+        raise ApplicationError(" ".join(result.messages), {"uscc": result.messages}, code="invalid_uscc")
+    ent = enterprise_get(result.code)
+    if ent is None:
+        raise ApplicationError(
+            _("This code is not in the enterprise registry yet. Please contact your district market "
+              "regulation bureau."),
+            code="not_in_registry",
+        )
+    if ent.name.strip() != (enterprise_name or "").strip():
+        raise ApplicationError(_("The enterprise name does not match the registered name for this code."),
+                               {"enterprise_name": [str(_("Name does not match the registry."))]},
+                               code="name_mismatch")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(_("This username is taken."), {"username": [str(_("This username is taken."))]},
+                               code="username_taken")
+    user = User(username=username, email=email, phone=phone, first_name=full_name, role=Role.ENTERPRISE,
+                enterprise=ent)
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ApplicationError(" ".join(e.messages), {"password": e.messages}, code="weak_password")
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user

@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from jingzhidai.errors import ApplicationError
+from jingzhidai.scoping import ScopedObjectMixin
+
+from . import selectors, services
+from .choices import REGULATOR_ROLES, Role
+from .filters import EnterpriseFilter, UserFilter
+from .forms import CheckForm, LoginForm, SignupForm
+from .models import RegulatorUnit
+
+ROLE_HOMES = {
+    Role.ENTERPRISE: "identity:home_enterprise",
+    Role.BANK_OFFICER: "identity:home_bank",
+    Role.BANK_APPROVER: "identity:home_bank",
+    Role.BANK_ADMIN: "identity:home_bank",
+    Role.DISTRICT_REGULATOR: "identity:home_regulator",
+    Role.CITY_REGULATOR: "identity:home_regulator",
+    Role.PLATFORM_ADMIN: "identity:home_admin",
+}
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    roles: tuple = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.roles and request.user.role not in self.roles:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "identity/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("identity:login")
+    return redirect(ROLE_HOMES.get(request.user.role, "identity:login"))
+
+
+class EnterpriseHomeView(RoleRequiredMixin, TemplateView):
+    roles = (Role.ENTERPRISE,)
+    template_name = "identity/home_enterprise.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["enterprise"] = self.request.user.enterprise
+        ctx["check"] = services.enterprise_check(self.request.user.enterprise_id)
+        return ctx
+
+
+class BankHomeView(RoleRequiredMixin, TemplateView):
+    roles = (Role.BANK_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN)
+    template_name = "identity/home_bank.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["bank"] = self.request.user.bank
+        ctx["colleagues"] = selectors.users_visible_to(self.request.user).filter(
+            bank_id=self.request.user.bank_id).count() if self.request.user.role == Role.BANK_ADMIN else None
+        return ctx
+
+
+class RegulatorHomeView(RoleRequiredMixin, TemplateView):
+    roles = REGULATOR_ROLES
+    template_name = "identity/home_regulator.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        enterprises = selectors.enterprises_visible_to(user)
+        ctx["unit"] = user.regulator_unit
+        ctx["enterprise_count"] = enterprises.count()
+        ctx["by_district"] = (
+            enterprises.values("district__code", "district__name").annotate(n=Count("uscc")).order_by("district__code")
+            if user.role == Role.CITY_REGULATOR else None
+        )
+        ctx["recent_accounts"] = selectors.users_visible_to(user).filter(role=Role.ENTERPRISE).order_by(
+            "-date_joined")[:10]
+        return ctx
+
+
+class AdminHomeView(RoleRequiredMixin, TemplateView):
+    roles = (Role.PLATFORM_ADMIN,)
+    template_name = "identity/home_admin.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        users = selectors.users_visible_to(self.request.user)
+        ctx["users_by_role"] = users.values("role").annotate(n=Count("id")).order_by("role")
+        ctx["role_labels"] = dict(Role.choices)
+        ctx["units"] = RegulatorUnit.objects.select_related("district").annotate(n=Count("enterprises"))
+        ctx["enterprise_count"] = selectors.enterprises_visible_to(self.request.user).count()
+        return ctx
+
+
+class EnterpriseListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
+    roles = (*REGULATOR_ROLES, Role.PLATFORM_ADMIN)
+    scope = staticmethod(selectors.enterprises_visible_to)
+    filterset_class = EnterpriseFilter
+    template_name = "identity/enterprise_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(account_count=Count("users"))
+
+
+class EnterpriseDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
+    scope = staticmethod(selectors.enterprises_visible_to)
+    template_name = "identity/enterprise_detail.html"
+    slug_field = slug_url_kwarg = "uscc"
+    context_object_name = "enterprise"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["check"] = services.enterprise_check(self.object.uscc)
+        ctx["accounts"] = selectors.users_visible_to(self.request.user).filter(enterprise=self.object)
+        return ctx
+
+
+def my_enterprise(request):
+    if not request.user.is_authenticated or request.user.role != Role.ENTERPRISE:
+        raise PermissionDenied
+    return redirect("identity:enterprise_detail", uscc=request.user.enterprise_id)
+
+
+class UserListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
+    roles = (*REGULATOR_ROLES, Role.PLATFORM_ADMIN, Role.BANK_ADMIN)
+    scope = staticmethod(selectors.users_visible_to)
+    filterset_class = UserFilter
+    template_name = "identity/user_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-date_joined", "id")
+
+
+class CheckView(FormView):
+    """Public self-check (no login)."""
+
+    template_name = "identity/check.html"
+    form_class = CheckForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "uscc" in self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        result = services.enterprise_check(form.cleaned_data["uscc"]) if form.is_valid() else None
+        return render(request, self.template_name, {"form": form, "result": result})
+
+
+class SignupView(FormView):
+    template_name = "identity/signup.html"
+    form_class = SignupForm
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            services.enterprise_user_signup(
+                uscc_code=d["uscc"], enterprise_name=d["enterprise_name"], username=d["username"],
+                password=d["password1"], email=d["email"], phone=d["phone"], full_name=d["full_name"],
+            )
+        except ApplicationError as e:
+            for field_name, errors in e.extra.items():
+                target = "password1" if field_name == "password" else field_name
+                for err in errors:
+                    form.add_error(target if target in form.fields else None, err)
+            if not e.extra:
+                form.add_error(None, str(e.message))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your account was created. Please sign in."))
+        return redirect(reverse("identity:login"))

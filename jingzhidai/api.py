@@ -1,0 +1,64 @@
+"""API plumbing shared by every app: pagination, the error shape, scoped viewsets."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from jingzhidai.errors import ApplicationError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _validation_extra(error: DjangoValidationError):
+    if hasattr(error, "message_dict"):
+        return {"fields": error.message_dict}
+    return {"fields": {"non_field_errors": error.messages}}
+
+
+def exception_handler(exc, context):
+    """Every refusal answers {"message": str, "code": str, "extra": {...}}."""
+    if isinstance(exc, ApplicationError):
+        return Response(
+            {"message": str(exc.message), "code": exc.code, "extra": exc.extra}, status=exc.status_code
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_validation_extra(exc)["fields"])
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = response.data
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        response.data = {"message": _("The request is invalid."), "code": "invalid", "extra": {"fields": fields}}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        response.data = {
+            "message": str(detail),
+            "code": getattr(detail, "code", None) or getattr(exc, "default_code", "error"),
+            "extra": {},
+        }
+    return response
+
+
+class ScopedQuerysetMixin:
+    """A viewset's queryset is always `scope(user)`: the one door for that entity, shared with
+    the HTML views. Objects outside it are 404, exactly like missing ones."""
+
+    scope = None  # a function user -> QuerySet, from the app's selectors
+
+    def get_queryset(self):
+        return type(self).scope(self.request.user)

@@ -1,0 +1,15 @@
+"""Test suite: SQLite by default, PostgreSQL when DATABASE_URL is set (CI)."""
+
+import tempfile
+
+from .base import *  # noqa: F401,F403
+from .base import STORAGES
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="jzd-test-media-")
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                    "OPTIONS": {"location": MEDIA_ROOT}}}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute"}}  # noqa: F405
