@@ -30,9 +30,32 @@ MENUS = {
 }
 
 
+def _app_menus():
+    """Apps above identity add their entries in `<app>/navigation.py` as
+    `NAV = {role: [(label, url name), ...]}`; identity never imports them by name."""
+    import importlib
+
+    from django.apps import apps
+
+    merged = {}
+    for config in apps.get_app_configs():
+        if config.name == "identity":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError as e:
+            if e.name != f"{config.name}.navigation":
+                raise
+            continue
+        for role, entries in getattr(module, "NAV", {}).items():
+            merged.setdefault(role, []).extend(entries)
+    return merged
+
+
 def menu_for(user):
     items = []
-    for label, name in MENUS.get(getattr(user, "role", None), []):
+    role = getattr(user, "role", None)
+    for label, name in MENUS.get(role, []) + _app_menus().get(role, []):
         try:
             items.append({"label": label, "url": reverse(name), "name": name})
         except NoReverseMatch:

@@ -16,8 +16,9 @@ _LEGAL_FORM_MARKERS = (
 )
 
 _STATUS_MARKERS = (
-    ("注销", RegistrationStatus.DEREGISTERED),
+    # "吊销，未注销" (revoked, not yet deregistered) is revoked.
     ("吊销", RegistrationStatus.REVOKED),
+    ("注销", RegistrationStatus.DEREGISTERED),
     ("迁出", RegistrationStatus.MOVED_OUT),
     ("在业", RegistrationStatus.OPERATING),
     ("开业", RegistrationStatus.OPERATING),

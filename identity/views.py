@@ -114,7 +114,7 @@ class EnterpriseListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return super().get_queryset().annotate(account_count=Count("users"))
+        return super().get_queryset().annotate(account_count=Count("users")).order_by("uscc")
 
 
 class EnterpriseDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):

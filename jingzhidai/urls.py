@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +8,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from identity import api as identity_api
+
+# Apps above identity plug in without this file naming their views:
+# - pages in `<app>/urls.py` (with app_name), mounted under /<app>/;
+# - API in `<app>/api.py`: `register(router)` for viewsets, optional `extra_urlpatterns`.
+FEATURE_APPS = ["banks", "elements", "applications", "regulators"]
+
+
+def _feature_module(app, name):
+    if importlib.util.find_spec(f"{app}.{name}") is None:
+        return None
+    return importlib.import_module(f"{app}.{name}")
+
 
 router = DefaultRouter()
 router.register("enterprises", identity_api.EnterpriseViewSet, basename="enterprise")
@@ -14,11 +29,19 @@ router.register("regulator-units", identity_api.RegulatorUnitViewSet, basename="
 api_v1 = [
     path("auth/token/", identity_api.TokenView.as_view(), name="auth-token"),
     path("me/", identity_api.MeView.as_view(), name="me"),
-    path("", include(router.urls)),
 ]
+feature_pages = []
+for app in FEATURE_APPS:
+    if api := _feature_module(app, "api"):
+        api.register(router)
+        api_v1 += getattr(api, "extra_urlpatterns", [])
+    if _feature_module(app, "urls"):
+        feature_pages.append(path(f"{app}/", include(f"{app}.urls")))
+api_v1.append(path("", include(router.urls)))
 
 urlpatterns = [
     path("", include("identity.urls")),
+    *feature_pages,
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

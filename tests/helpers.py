@@ -1,0 +1,88 @@
+"""Test helpers shared by every app: the tenant matrix and the constant-query assertion."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+WORLD_USERS = ["anonymous", "enterprise", "enterprise_2", "officer", "approver", "bank_admin", "officer_2",
+               "bank_admin_2", "district", "district_2", "city", "admin"]
+
+
+def client_for(world, who, *, api=False):
+    client = APIClient()
+    if who != "anonymous":
+        client.force_authenticate(world.users[who]) if api else client.force_login(world.users[who])
+    return client
+
+
+class TenantMatrix:
+    """Subclass once per resource (class name starting with Test). Provide:
+
+    - `allowed`: the world users who may see the object (everyone else gets 404, anonymous
+      is sent to log in / gets 401-403);
+    - `make(world)`: create the object under test (beyond the world);
+    - `detail_urls(obj)`: HTML and API URLs of the object, marked with `api=True/False` as
+      (url, api) pairs;
+    - optionally `list_urls()` as (url, api) pairs and `key(obj)` (text that shows the object
+      in a list response).
+    The matrix then checks every world user against every URL."""
+
+    allowed: set = set()
+
+    def make(self, world):
+        raise NotImplementedError
+
+    def detail_urls(self, obj):
+        raise NotImplementedError
+
+    def list_urls(self):
+        return []
+
+    def key(self, obj):
+        return str(obj.pk)
+
+    @pytest.mark.parametrize("who", WORLD_USERS)
+    def test_detail(self, world, who):
+        obj = self.make(world)
+        for url, api in self.detail_urls(obj):
+            response = client_for(world, who, api=api).get(url)
+            if who in self.allowed:
+                assert response.status_code == 200, (who, url, response.status_code)
+            elif who == "anonymous":
+                assert response.status_code in (302, 401, 403), (who, url, response.status_code)
+                if response.status_code == 302:
+                    assert "/login/" in response["Location"]
+            else:
+                assert response.status_code == 404, (who, url, response.status_code)
+
+    @pytest.mark.parametrize("who", WORLD_USERS)
+    def test_list(self, world, who):
+        obj = self.make(world)
+        for url, api in self.list_urls():
+            response = client_for(world, who, api=api).get(url)
+            if response.status_code in (302, 401, 403):
+                # Refused the whole list (anonymous, or a role without this list page).
+                continue
+            assert response.status_code == 200
+            body = response.content.decode()
+            if who in self.allowed:
+                assert self.key(obj) in body, (who, url)
+            else:
+                assert self.key(obj) not in body, (who, url)
+
+
+def assert_constant_queries(client, url, grow, *, status=200):
+    """The page or API list must run the same number of queries after `grow()` adds rows."""
+    with CaptureQueriesContext(connection) as before:
+        response = client.get(url)
+    assert response.status_code == status, response.status_code
+    grow()
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert response.status_code == status
+    assert len(after) == len(before), (
+        f"{url}: {len(before)} queries before, {len(after)} after adding rows:\n"
+        + "\n".join(q["sql"] for q in after.captured_queries)
+    )
+    return len(after)

@@ -1,0 +1,95 @@
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from identity import uscc
+
+from ..factories import PASSWORD, EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_then_me(world):
+    client = APIClient()
+    response = client.post(reverse("api:auth-token"), {"username": world.officer.username, "password": PASSWORD})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    me = client.get(reverse("api:me")).json()
+    assert me["role"] == "bank_officer"
+    assert me["organization"] == {"type": "bank", "id": world.bank.pk, "name": world.bank.name}
+
+
+def test_me_for_each_organization_kind(world):
+    for who, kind in [("enterprise", "enterprise"), ("district", "regulator_unit"), ("admin", "platform")]:
+        client = APIClient()
+        client.force_authenticate(world.users[who])
+        assert client.get(reverse("api:me")).json()["organization"]["type"] == kind
+
+
+def test_wrong_password_gets_a_clear_error_in_the_standard_shape(world):
+    response = APIClient().post(reverse("api:auth-token"), {"username": world.officer.username, "password": "nope"},
+                                HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "authentication_failed" and "Wrong username or password" in body["message"]
+
+
+def test_expired_token_is_refused(world, settings):
+    from datetime import timedelta
+
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.officer)
+    Token.objects.filter(pk=token.pk).update(created=token.created - settings.API_TOKEN_TTL - timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get(reverse("api:me")).status_code == 401
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_me_needs_authentication():
+    assert APIClient().get(reverse("api:me")).status_code == 401
+
+
+def test_public_check_answers_the_documented_shape():
+    ent = EnterpriseFactory()
+    body = APIClient().get(reverse("api:enterprise-check"), {"uscc": ent.uscc}).json()
+    assert set(body) >= {"uscc", "valid", "errors", "beijing", "district", "eligible", "reasons"}
+    assert body["valid"] and body["beijing"] and body["eligible"] and body["in_registry"]
+    assert body["district"]["code"] == "110108"
+    assert body["errors"] == [] and body["reasons"] == []
+
+
+def test_public_check_of_a_bad_code_in_english_and_chinese():
+    url = reverse("api:enterprise-check")
+    en = APIClient().get(url, {"uscc": "91110000802100433C"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    zh = APIClient().get(url, {"uscc": "91110000802100433C"}).json()
+    assert not en["valid"] and not en["eligible"]
+    assert "check character" in en["errors"][0]
+    assert "校验" in zh["errors"][0]
+
+
+def test_public_check_of_a_code_not_in_the_registry():
+    body = APIClient().get(reverse("api:enterprise-check"), {"uscc": "91110000802100433B"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["valid"] and body["eligible"] and not body["in_registry"]
+    assert "code alone" in body["note"]
+    assert body["district"] is None
+
+
+def test_public_check_of_an_individual_business():
+    body = APIClient().get(reverse("api:enterprise-check"), {"uscc": uscc.make_code("9", "2", "110108", "MA0T0010")},
+                           HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["valid"] and not body["eligible"]
+    assert body["reasons"] and "individual business" in body["reasons"][0]
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    for path in ("/api/v1/auth/token/", "/api/v1/me/", "/api/v1/enterprises/check/"):
+        assert path in text
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()

@@ -1,0 +1,145 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from identity.choices import Role
+from identity.models import User
+
+from ..factories import PASSWORD, EnterpriseFactory
+from ..helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+HOMES = {
+    "enterprise": "identity:home_enterprise", "officer": "identity:home_bank", "approver": "identity:home_bank",
+    "bank_admin": "identity:home_bank", "district": "identity:home_regulator", "city": "identity:home_regulator",
+    "admin": "identity:home_admin",
+}
+
+
+@pytest.mark.parametrize("who,home", HOMES.items())
+def test_each_role_logs_in_and_lands_on_its_home(client, world, who, home):
+    user = world.users[who]
+    response = client.post(reverse("identity:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    response = client.get(response["Location"], follow=True)
+    assert response.redirect_chain[-1][0] == reverse(home)
+    assert response.status_code == 200
+    assert user.username in response.content.decode() or user.organization_name in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["enterprise", "officer", "district"])
+def test_role_homes_refuse_other_roles(world, who):
+    client = client_for(world, who)
+    for name in set(HOMES.values()) - {HOMES[who]}:
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("identity:login")
+    assert client.get(reverse("identity:login")).status_code == 200
+
+
+def test_lockout_after_repeated_failures(client, world):
+    user = world.officer
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("identity:login"), {"username": user.username, "password": "wrong-password"})
+        assert response.status_code == 200
+    # Even the right password is refused now, on the web and on the API.
+    response = client.post(reverse("identity:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429
+    api = APIClient().post(reverse("api:auth-token"), {"username": user.username, "password": PASSWORD})
+    assert api.status_code in (400, 429)
+    assert "token" not in api.json()
+
+
+def test_api_failures_count_toward_the_lockout(client, world):
+    user = world.officer
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        APIClient().post(reverse("api:auth-token"), {"username": user.username, "password": "wrong"})
+    response = client.post(reverse("identity:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_logout_ends_the_session(world):
+    client = client_for(world, "district")
+    assert client.get(reverse("identity:enterprise_list")).status_code == 200
+    client.post(reverse("identity:logout"))
+    assert client.get(reverse("identity:enterprise_list")).status_code == 302
+
+
+def test_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def _signup(client, ent, **overrides):
+    data = dict(uscc=ent.uscc, enterprise_name=ent.name, full_name="张三", phone="13800000000",
+                email="zs@example.com", username="new-ent-user", password1="Quality-first-2026",
+                password2="Quality-first-2026")
+    data.update(overrides)
+    return client.post(reverse("identity:signup"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_signup_binds_the_account_and_the_district_regulator_sees_it(client, world):
+    response = _signup(client, world.ent)
+    assert response.status_code == 302
+    user = User.objects.get(username="new-ent-user")
+    assert user.role == Role.ENTERPRISE and user.enterprise == world.ent
+    assert "new-ent-user" in client_for(world, "district").get(reverse("identity:user_list")).content.decode()
+    assert "new-ent-user" not in client_for(world, "district_2").get(reverse("identity:user_list")).content.decode()
+    assert client.post(reverse("identity:login"), {"username": "new-ent-user",
+                                                   "password": "Quality-first-2026"}).status_code == 302
+
+
+@pytest.mark.parametrize("overrides,field_text", [
+    ({"uscc": "91110000802100433C"}, "check character"),
+    ({"uscc": "91110000802100433B"}, "not in the enterprise registry"),
+    ({"enterprise_name": "别的公司"}, "does not match"),
+    ({"password1": "short-pw", "password2": "short-pw"}, "too short"),
+    ({"password1": "123456789012345", "password2": "123456789012345"}, "entirely numeric"),
+    ({"password2": "Different-pass-2026"}, "differ"),
+])
+def test_signup_refusals_change_nothing(client, world, overrides, field_text):
+    before = User.objects.count()
+    response = _signup(client, world.ent, **overrides)
+    assert response.status_code == 200
+    assert field_text in response.content.decode()
+    assert User.objects.count() == before
+
+
+def test_signup_username_taken(client, world):
+    response = _signup(client, world.ent, username=world.officer.username)
+    assert "taken" in response.content.decode()
+
+
+def test_public_check_page(client):
+    ent = EnterpriseFactory()
+    response = client.get(reverse("identity:check"), {"uscc": ent.uscc})
+    assert response.status_code == 200 and ent.name in response.content.decode()
+    response = client.get(reverse("identity:check"), {"uscc": "91110000802100433C"})
+    assert "校验" in response.content.decode()
+
+
+def test_language_switch_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("identity:login")}, follow=True)
+    assert b"Sign in to Jingzhidai" in response.content
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("identity:login")},
+                           follow=True)
+    assert "登录" in response.content.decode()
+
+
+def test_unknown_page_is_a_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+
+
+def test_user_constraint_refuses_a_role_without_its_organization(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="broken", role=Role.BANK_OFFICER)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="broken2", role=Role.ENTERPRISE, enterprise=world.ent, bank=world.bank)
