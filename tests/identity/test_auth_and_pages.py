@@ -44,9 +44,12 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_lockout_after_repeated_failures(client, world):
     user = world.officer
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = client.post(reverse("identity:login"), {"username": user.username, "password": "wrong-password"})
         assert response.status_code == 200
+        assert "锁定" not in response.content.decode()
+    response = client.post(reverse("identity:login"), {"username": user.username, "password": "wrong-password"})
+    assert response.status_code == 429 and "锁定" in response.content.decode()
     # Even the right password is refused now, on the web and on the API.
     response = client.post(reverse("identity:login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
