@@ -112,7 +112,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # lock already stops guessing against an account from any address. Decision recorded in docs/.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "identity.lockout.lockout_response"
 AXES_VERBOSE = False
 # API tokens expire; a new one is obtained with username and password.
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
