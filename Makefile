@@ -30,7 +30,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=bench
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=.ci
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: install

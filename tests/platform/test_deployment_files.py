@@ -1,0 +1,48 @@
+"""docker-compose.yml and .env.example read against the settings (no Docker engine here, so
+the files are checked by reading them: every variable they set is one the settings read)."""
+
+import re
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SETTINGS_TEXT = "".join((ROOT / "jingzhidai/settings" / f).read_text() for f in ("base.py", "production.py"))
+READ_BY_SETTINGS = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', SETTINGS_TEXT))
+# Read by Django itself, by the Postgres/MinIO images or by compose, not by our settings.
+NOT_OURS = {"DJANGO_SETTINGS_MODULE", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "MINIO_ROOT_USER",
+            "MINIO_ROOT_PASSWORD"}
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_production_services_with_health_checks():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat", "db", "redis", "minio"):
+        assert name in services
+        assert "healthcheck" in services[name], name
+    assert "gunicorn jingzhidai.wsgi:application" in services["web"]["command"]
+    assert "celery -A jingzhidai worker" in services["worker"]["command"]
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "jingzhidai.settings.production"
+        assert set(services[name]["depends_on"]) == {"db", "redis", "minio"}
+
+
+def test_every_variable_compose_sets_is_read_by_the_settings():
+    env = compose()["services"]["web"]["environment"]
+    unknown = set(env) - READ_BY_SETTINGS - NOT_OURS
+    assert not unknown, unknown
+    assert env["STORAGE_BACKEND"] == "s3" and env["S3_ENDPOINT_URL"].startswith("http://minio:")
+    assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
+
+
+def test_env_example_lists_only_real_settings_and_every_required_one():
+    text = (ROOT / ".env.example").read_text()
+    names = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, re.M))
+    assert not (names - READ_BY_SETTINGS - NOT_OURS), names - READ_BY_SETTINGS - NOT_OURS
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_BACKEND", "EMAIL_URL",
+            "DJANGO_ALLOWED_HOSTS"} <= names
