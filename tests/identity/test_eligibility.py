@@ -115,3 +115,23 @@ def test_district_and_unit_come_from_registration_data(authority, address, divis
                             enterprise_type="有限责任公司(法人独资)", registration_authority=authority, address=address)
     assert ent.district_id == district
     assert ent.regulator_unit.code == unit
+
+
+@pytest.mark.django_db
+def test_farmers_cooperative_is_not_an_enterprise():
+    code = uscc.make_code("9", "3", "110117", "MA0T0007")
+    result = _en(code)
+    assert not result.eligible and any("farmers' cooperative" in r for r in result.reasons)
+    enterprise_upsert(uscc_code=code, name="北京平谷大桃种植专业合作社", enterprise_type="农民专业合作社",
+                      registration_authority="北京市平谷区市场监督管理局")
+    assert legal_form_of("农民专业合作社") == LegalForm.COOPERATIVE
+    result = _en(code)
+    assert sum("farmers' cooperative" in r for r in result.reasons) == 1
+
+
+@pytest.mark.django_db
+def test_unrecognised_enterprise_type_is_not_presumed_a_legal_person():
+    ent = enterprise_upsert(uscc_code=uscc.make_code("9", "1", "110108", "MA0T0008"), name="北京某某",
+                            enterprise_type="其他", registration_authority="北京市海淀区市场监督管理局")
+    result = _en(ent.uscc)
+    assert not result.eligible and any("does not show an independent legal person" in r for r in result.reasons)
