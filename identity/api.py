@@ -110,6 +110,9 @@ class CheckResultSerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField(allow_blank=True)
+    quality_credit = serializers.DictField(
+        allow_null=True, help_text="Whether quality credit (notice §三.1) holds: {holds, reasons, remedies}; "
+                                   "null when the code is not in the registry.")
 
 
 class EnterpriseViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

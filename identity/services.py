@@ -43,6 +43,18 @@ class Eligibility:
     reasons: list = field(default_factory=list)
     note: str = ""
     enterprise: Enterprise | None = None
+    quality_credit: dict | None = None  # filled by an extension (elements), see below
+
+
+# Apps above identity add facts to the public self-check without identity importing them: a
+# callable (Eligibility) -> None registered here (from its AppConfig.ready) may fill fields.
+CHECK_EXTENSIONS: list = []
+
+
+def register_check_extension(func):
+    if func not in CHECK_EXTENSIONS:
+        CHECK_EXTENSIONS.append(func)
+    return func
 
 
 def enterprise_check(code: str) -> Eligibility:
@@ -80,6 +92,8 @@ def enterprise_check(code: str) -> Eligibility:
             reasons.append(NOT_ELIGIBLE_STATUSES[ent.status])
     out.reasons = [str(r) for r in reasons]
     out.eligible = not out.reasons
+    for extension in CHECK_EXTENSIONS:
+        extension(out)
     return out
 
 
