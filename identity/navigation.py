@@ -10,7 +10,7 @@ MENUS = {
     Role.ENTERPRISE: [(_("Home"), "identity:home"), (_("My enterprise"), "identity:my_enterprise")],
     Role.BANK_OFFICER: [(_("Home"), "identity:home")],
     Role.BANK_APPROVER: [(_("Home"), "identity:home")],
-    Role.BANK_ADMIN: [(_("Home"), "identity:home"), (_("Staff"), "identity:user_list")],
+    Role.BANK_ADMIN: [(_("Home"), "identity:home")],  # staff pages come from banks/navigation.py
     Role.DISTRICT_REGULATOR: [
         (_("Home"), "identity:home"),
         (_("Enterprises"), "identity:enterprise_list"),

@@ -137,7 +137,7 @@ def my_enterprise(request):
 
 
 class UserListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
-    roles = (*REGULATOR_ROLES, Role.PLATFORM_ADMIN, Role.BANK_ADMIN)
+    roles = (*REGULATOR_ROLES, Role.PLATFORM_ADMIN)
     scope = staticmethod(selectors.users_visible_to)
     filterset_class = UserFilter
     template_name = "identity/user_list.html"

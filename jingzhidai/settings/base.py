@@ -207,5 +207,14 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Element library (elements/): expiry warnings, sync chunk size, stale-batch detection, inbox and
+# scheduled feed URLs ({"registration": "https://…", …}, HTTPS only).
+ELEMENTS_EXPIRY_WARNING_DAYS = env.int("ELEMENTS_EXPIRY_WARNING_DAYS", default=90)
+ELEMENTS_SYNC_CHUNK = env.int("ELEMENTS_SYNC_CHUNK", default=5000)
+ELEMENTS_STALE_BATCH_MINUTES = env.int("ELEMENTS_STALE_BATCH_MINUTES", default=30)
+ELEMENTS_INBOX_PREFIX = env("ELEMENTS_INBOX_PREFIX", default="inbox/")
+ELEMENTS_FEED_URLS = env.json("ELEMENTS_FEED_URLS", default={})
+ELEMENTS_FEED_TIMEOUT = env.int("ELEMENTS_FEED_TIMEOUT", default=60)
+
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")

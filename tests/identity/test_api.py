@@ -93,3 +93,27 @@ def test_openapi_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_public_check_says_whether_quality_credit_holds():
+    ent = EnterpriseFactory()
+    body = APIClient().get(reverse("api:enterprise-check"), {"uscc": ent.uscc}).json()
+    assert body["quality_credit"]["holds"] is True and body["quality_credit"]["reasons"] == []
+    body = APIClient().get(reverse("api:enterprise-check"), {"uscc": "91110000802100433B"}).json()
+    assert body["quality_credit"] is None
+
+
+def test_public_check_explains_a_credit_failure_and_the_remedy(world):
+    from datetime import date
+
+    from elements.choices import ListingKind
+    from elements.services import listing_record
+
+    listing_record(enterprise=world.ent, kind=ListingKind.ABNORMAL, listed_on=date(2025, 3, 1), user=world.district,
+                   entry_reason="通过登记的住所或者经营场所无法联系", reason="test")
+    body = APIClient().get(reverse("api:enterprise-check"), {"uscc": world.ent.uscc}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["eligible"] is True  # eligibility and quality credit are separate questions
+    assert body["quality_credit"]["holds"] is False
+    assert body["quality_credit"]["reasons"] and body["quality_credit"]["remedies"]
+    page = APIClient().get(reverse("identity:check"), {"uscc": world.ent.uscc})
+    assert "data-testid=\"quality-credit\"" in page.content.decode()

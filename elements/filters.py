@@ -1,0 +1,93 @@
+"""FilterSets shared by the HTML lists and the API lists."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    BatchStatus,
+    DistinctionStatus,
+    EventKind,
+    Feed,
+    Level,
+    ListingKind,
+    Source,
+    SpotCheckResult,
+)
+from .models import ChangeEvent, Distinction, ElementCategory, ImportBatch, Listing, Penalty, SpotCheck
+
+
+class RecordFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q")
+    enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id")
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
+    batch = django_filters.NumberFilter(label=_("Import batch"), method="filter_batch")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(enterprise_id__istartswith=value) | Q(enterprise__name__icontains=value))
+
+    def filter_batch(self, queryset, name, value):
+        return queryset.filter(Q(batch_id=value) | Q(updated_batch_id=value))
+
+
+class DistinctionFilter(RecordFilter):
+    category = django_filters.ModelChoiceFilter(label=_("Category"), field_name="element_type__category",
+                                                queryset=ElementCategory.objects.exclude(code="credit"))
+    element_type = django_filters.CharFilter(label=_("Element type code"), field_name="element_type__code")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DistinctionStatus.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+
+    class Meta:
+        model = Distinction
+        fields = ["q", "enterprise", "category", "element_type", "status", "level", "source", "batch"]
+
+
+class ListingFilter(RecordFilter):
+    kind = django_filters.ChoiceFilter(label=_("List"), choices=ListingKind.choices)
+    current = django_filters.BooleanFilter(label=_("Still listed"), field_name="removed_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Listing
+        fields = ["q", "enterprise", "kind", "current", "source", "batch"]
+
+
+class PenaltyFilter(RecordFilter):
+    decided_after = django_filters.DateFilter(label=_("Decided on or after"), field_name="decided_on",
+                                              lookup_expr="gte")
+    decided_before = django_filters.DateFilter(label=_("Decided on or before"), field_name="decided_on",
+                                               lookup_expr="lte")
+
+    class Meta:
+        model = Penalty
+        fields = ["q", "enterprise", "decided_after", "decided_before", "source", "batch"]
+
+
+class SpotCheckFilter(RecordFilter):
+    result = django_filters.ChoiceFilter(label=_("Result"), choices=SpotCheckResult.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+
+    class Meta:
+        model = SpotCheck
+        fields = ["q", "enterprise", "result", "level", "source", "batch"]
+
+
+class ChangeEventFilter(django_filters.FilterSet):
+    after = django_filters.NumberFilter(label=_("After event id (cursor)"), field_name="id", lookup_expr="gt")
+    enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id")
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
+
+    class Meta:
+        model = ChangeEvent
+        fields = ["after", "enterprise", "kind"]
+
+
+class ImportBatchFilter(django_filters.FilterSet):
+    feed = django_filters.ChoiceFilter(label=_("Feed"), choices=Feed.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=BatchStatus.choices)
+
+    class Meta:
+        model = ImportBatch
+        fields = ["feed", "status"]

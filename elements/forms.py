@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SYNC_FEEDS, Level
+from .models import ElementType
+
+LEVEL_CHOICES = Level.choices
+
+
+class ElementTypeForm(forms.ModelForm):
+    levels = forms.MultipleChoiceField(label=_("Applicable levels"), choices=LEVEL_CHOICES, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+    class Meta:
+        model = ElementType
+        fields = ["code", "category", "name", "name_en", "levels", "default_validity_months", "evidence", "feed",
+                  "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Codes are what banks and the API refer to: they never change.
+            self.fields["code"].disabled = True
+        bootstrap(self)
+
+
+def bootstrap(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input ms-2"
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class UploadForm(forms.Form):
+    feed = forms.ChoiceField(label=_("Published list"), choices=[(f.value, f.label) for f in SYNC_FEEDS])
+    file = forms.FileField(label=_("File (CSV, Excel .xlsx or JSON lines)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class DistinctionForm(forms.Form):
+    element_type = forms.ModelChoiceField(label=_("Element"), queryset=ElementType.objects.none())
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *LEVEL_CHOICES], required=False)
+    issuer = forms.CharField(label=_("Issuer"), max_length=200, required=False)
+    certificate_no = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
+    granted_on = forms.DateField(label=_("Granted"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=_("Valid until"), required=False,
+                                 help_text=_("Leave empty to apply the type's default validity."),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    claim = forms.BooleanField(label=_("Confirms the enterprise's own claim (with evidence)"), required=False)
+    reason = forms.CharField(label=_("Reason / evidence checked"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["element_type"].queryset = ElementType.objects.filter(
+            nature="distinction", retired_at__isnull=True).select_related("category")
+        bootstrap(self)
+
+
+class ListingRemovalForm(forms.Form):
+    removed_on = forms.DateField(label=_("Removed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    authority = forms.CharField(label=_("Removal authority"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason for removal"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class RevokeForm(forms.Form):
+    revoked_on = forms.DateField(label=_("Revoked on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

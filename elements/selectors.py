@@ -1,0 +1,247 @@
+"""Reads of the element library. `*_visible_to(user)` are the only doors; every one of them
+goes through `enterprises_with_profile_visible_to`, so when applications grants banks access
+under an enterprise's authorisation, it is added in one place."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from identity.choices import Role
+from identity.models import Enterprise
+from identity.selectors import enterprises_visible_to
+
+from . import rules
+from .choices import ListingKind, SpotCheckResult
+from .models import (
+    ChangeEvent,
+    Distinction,
+    ElementCategory,
+    ElementType,
+    ImportBatch,
+    Listing,
+    Penalty,
+    RejectedRow,
+    SpotCheck,
+)
+from .profile import CategoryProfile, CreditReason, HeldElement, QualityCredit, QualityProfile
+
+SEE_ALL = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR)
+CONDITION_ABNORMAL = "credit.no_abnormal_operation"
+CONDITION_SERIOUS = "credit.no_serious_violation"
+CONDITION_PENALTY = "credit.no_penalty_3y"
+CONDITION_SPOTCHECK = "credit.no_failed_spotcheck_3y"
+CONDITIONS = (CONDITION_ABNORMAL, CONDITION_SERIOUS, CONDITION_PENALTY, CONDITION_SPOTCHECK)
+
+
+def today() -> date:
+    """Today in Asia/Shanghai (TIME_ZONE), whatever the server's clock zone."""
+    return timezone.localdate()
+
+
+def expiry_warning_days() -> int:
+    return getattr(settings, "ELEMENTS_EXPIRY_WARNING_DAYS", 90)
+
+
+# --- scoping -------------------------------------------------------------------------------
+
+def enterprises_with_profile_visible_to(user) -> QuerySet[Enterprise]:
+    """Whose quality profile and records a user may see: the enterprise itself, regulators of
+    its unit, the municipal bureau and platform admins. Banks: none yet (applications adds
+    access under the enterprise's authorisation)."""
+    return enterprises_visible_to(user)
+
+
+def _by_enterprise(qs: QuerySet, user) -> QuerySet:
+    # Newest first by id: index-backed, so list pages stay fast at Beijing scale.
+    qs = qs.order_by("-id")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    return qs.filter(enterprise__in=enterprises_with_profile_visible_to(user).values("uscc"))
+
+
+def distinctions_visible_to(user) -> QuerySet[Distinction]:
+    return _by_enterprise(Distinction.objects.select_related(
+        "enterprise", "element_type__category", "batch", "entered_by", "confirmed_by"), user)
+
+
+def listings_visible_to(user) -> QuerySet[Listing]:
+    return _by_enterprise(Listing.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+
+
+def penalties_visible_to(user) -> QuerySet[Penalty]:
+    return _by_enterprise(Penalty.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+
+
+def spotchecks_visible_to(user) -> QuerySet[SpotCheck]:
+    return _by_enterprise(SpotCheck.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+
+
+def change_events_visible_to(user) -> QuerySet[ChangeEvent]:
+    return _by_enterprise(ChangeEvent.objects.select_related("enterprise", "element_type", "user"), user)
+
+
+def change_events_after(*, cursor: int = 0, enterprise_ids=None, kinds=None, limit: int = 1000) -> list[ChangeEvent]:
+    """For consumers (post-loan alerts): events with id > cursor, oldest first. Store the last
+    id you handled and pass it back next time."""
+    qs = ChangeEvent.objects.filter(id__gt=cursor).select_related("element_type").order_by("id")
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(qs[:limit])
+
+
+def import_batches_visible_to(user) -> QuerySet[ImportBatch]:
+    """City regulators and admins see every batch; a district regulator the batches they uploaded."""
+    qs = ImportBatch.objects.select_related("uploaded_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.DISTRICT_REGULATOR:
+        return qs.filter(uploaded_by=user)
+    return qs.none()
+
+
+def rejected_rows_of(batch: ImportBatch) -> QuerySet[RejectedRow]:
+    return RejectedRow.objects.filter(batch=batch).order_by("row_number", "id")
+
+
+def element_types_visible_to(user) -> QuerySet[ElementType]:
+    """The catalog is public information; any signed-in user may read it."""
+    qs = ElementType.objects.select_related("category")
+    return qs if user.is_authenticated else qs.none()
+
+
+# --- the quality profile -------------------------------------------------------------------
+
+def _d(day) -> str:
+    return date_format(day, "Y-m-d") if day else ""
+
+
+def _listing_reason(listing: Listing) -> CreditReason:
+    if listing.kind == ListingKind.ABNORMAL:
+        condition = CONDITION_ABNORMAL
+        message = _("On the abnormal-operation list (经营异常名录) since %(since)s, by %(authority)s: %(reason)s") % {
+            "since": _d(listing.listed_on), "authority": listing.authority or _("unknown authority"),
+            "reason": listing.reason or _("no reason given")}
+        remedy = _("Correct the cause of the listing (for example file the annual report or register the "
+                   "correct address), then apply to %(authority)s for removal from the list. Credit holds "
+                   "again from the removal date.") % {"authority": listing.authority or _("the deciding authority")}
+    else:
+        condition = CONDITION_SERIOUS
+        message = _("On the serious illegal and dishonest list (严重违法失信名单) since %(since)s, by "
+                    "%(authority)s: %(reason)s") % {
+            "since": _d(listing.listed_on), "authority": listing.authority or _("unknown authority"),
+            "reason": listing.reason or _("no reason given")}
+        remedy = _("Once the conditions for credit restoration (信用修复) are met, apply to %(authority)s for "
+                   "removal from the list. Credit holds again from the removal date.") % {
+            "authority": listing.authority or _("the deciding authority")}
+    return CreditReason(condition=condition, message=message, authority=listing.authority, since=listing.listed_on,
+                        until=None, reference=listing.reason, remedy=remedy)
+
+
+def _penalty_reason(p: Penalty) -> CreditReason:
+    until = rules.last_day_counted(p.decided_on)
+    return CreditReason(
+        condition=CONDITION_PENALTY,
+        message=_("Administrative penalty %(no)s of %(day)s by %(authority)s (%(violation)s): counts until "
+                  "%(until)s") % {"no": p.decision_no, "day": _d(p.decided_on),
+                                  "authority": p.authority or _("unknown authority"),
+                                  "violation": p.violation_type or _("violation"), "until": _d(until)},
+        authority=p.authority, since=p.decided_on, until=until, reference=p.decision_no,
+        remedy=_("A penalty counts for 3 years from its decision date; from %(next)s this one no longer does. "
+                 "If the decision was annulled on review or in court, ask your district bureau to record the "
+                 "annulment.") % {"next": _d(until + timedelta(days=1))},
+    )
+
+
+def _spotcheck_reason(s: SpotCheck) -> CreditReason:
+    until = rules.last_day_counted(s.checked_on)
+    return CreditReason(
+        condition=CONDITION_SPOTCHECK,
+        message=_("Failed %(level)s product-quality spot check of %(product)s on %(day)s by %(authority)s"
+                  "%(items)s: counts until %(until)s") % {
+            "level": s.get_level_display(), "product": s.product, "day": _d(s.checked_on),
+            "authority": s.authority or _("unknown authority"),
+            "items": f" ({s.failed_items})" if s.failed_items else "", "until": _d(until)},
+        authority=s.authority, since=s.checked_on, until=until,
+        reference=" ".join(x for x in (s.product, s.model_spec, s.production_batch) if x),
+        remedy=_("A failed spot check counts for 3 years from the check date; from %(next)s this one no longer "
+                 "does. If the result was overturned on re-inspection, ask your district bureau to record "
+                 "it.") % {"next": _d(until + timedelta(days=1))},
+    )
+
+
+def _source_of(d: Distinction) -> str:
+    return d.source
+
+
+def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> QualityProfile:
+    """The quality profile of one enterprise on one date (default: today in Beijing). Six
+    queries whatever the enterprise holds."""
+    as_of = as_of or today()
+    uscc = enterprise.uscc
+    warn_until = as_of + timedelta(days=expiry_warning_days())
+    categories = list(ElementCategory.objects.order_by("order"))
+    types = {t.pk: t for t in ElementType.objects.all()}
+    condition_names = {t.code: t for t in types.values() if t.code in CONDITIONS}
+
+    listings = Listing.objects.filter(enterprise_id=uscc, listed_on__lte=as_of).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=as_of)).order_by("listed_on", "id")
+    floor = rules.lookback_floor(as_of)
+    penalties = Penalty.objects.filter(enterprise_id=uscc, decided_on__gt=floor, decided_on__lte=as_of).filter(
+        Q(annulled_on__isnull=True) | Q(annulled_on__gt=as_of)).order_by("decided_on", "id")
+    spotchecks = SpotCheck.objects.filter(
+        enterprise_id=uscc, result=SpotCheckResult.FAILED, checked_on__gt=floor, checked_on__lte=as_of).filter(
+        Q(annulled_on__isnull=True) | Q(annulled_on__gt=as_of)).order_by("checked_on", "id")
+    distinctions = Distinction.objects.filter(enterprise_id=uscc).filter(
+        Q(granted_on__isnull=True) | Q(granted_on__lte=as_of),
+        Q(expires_on__isnull=True) | Q(expires_on__gte=as_of),
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of),
+    ).order_by("granted_on", "id")
+
+    reasons = [_listing_reason(x) for x in listings]
+    reasons += [_penalty_reason(p) for p in penalties if rules.counts_on(p.decided_on, as_of)]
+    reasons += [_spotcheck_reason(s) for s in spotchecks if rules.counts_on(s.checked_on, as_of)]
+    failing = {r.condition for r in reasons}
+    conditions = {code: code not in failing for code in CONDITIONS}
+    credit = QualityCredit(holds=not failing, reasons=reasons, conditions=conditions)
+
+    by_category = {c.code: CategoryProfile(code=c.code, name=c.name) for c in categories}
+    for code in CONDITIONS:
+        t = condition_names.get(code)
+        if t and conditions[code] and by_category.get("credit") is not None:
+            by_category["credit"].elements.append(HeldElement(code=code, name=t.name, category="credit"))
+    for d in distinctions:
+        t = types[d.element_type_id]
+        if t.retired_at is not None and timezone.localdate(t.retired_at) <= as_of:
+            continue
+        by_category[t.category_id].elements.append(HeldElement(
+            code=t.code, name=t.name, category=t.category_id, level=d.level, issuer=d.issuer,
+            certificate_no=d.certificate_no, granted_on=d.granted_on, expires_on=d.expires_on,
+            expiring_soon=d.expires_on is not None and d.expires_on <= warn_until, source=_source_of(d)))
+    return QualityProfile(uscc=uscc, as_of=as_of, rules_version=rules.RULES_VERSION, quality_credit=credit,
+                          categories=list(by_category.values()))
+
+
+def credit_summary(uscc: str) -> dict | None:
+    """For the public self-check: does quality credit hold today, why not, and what the
+    enterprise can do. None when the code is not in the registry."""
+    ent = Enterprise.objects.filter(uscc=(uscc or "").strip().upper()).first()
+    if ent is None:
+        return None
+    profile = profile_get(enterprise=ent)
+    return {
+        "holds": profile.quality_credit.holds,
+        "as_of": profile.as_of.isoformat(),
+        "rules_version": profile.rules_version,
+        "reasons": [r.message for r in profile.quality_credit.reasons],
+        "remedies": list(dict.fromkeys(r.remedy for r in profile.quality_credit.reasons if r.remedy)),
+    }

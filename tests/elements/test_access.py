@@ -1,0 +1,206 @@
+"""Who sees what: profiles, records, change events and import batches (tenant matrix), and
+constant query counts for every list."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from elements.choices import BatchStatus, ListingKind, SpotCheckResult
+from elements.models import ChangeEvent, ImportBatch, Listing
+from identity.choices import Role
+
+from ..factories import EnterpriseFactory, UserFactory
+from ..helpers import TenantMatrix, assert_constant_queries, client_for
+from .test_profile_rules import distinction, listing, penalty, spotcheck
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_ALLOWED = {"enterprise", "district", "city", "admin"}
+
+
+class TestProfileAccess(TenantMatrix):
+    allowed = PROFILE_ALLOWED
+
+    def make(self, world):
+        return world.ent
+
+    def detail_urls(self, obj):
+        return [(reverse("elements:profile", args=[obj.uscc]), False),
+                (reverse("api:enterprise-profile", args=[obj.uscc]), True)]
+
+
+class TestListingAccess(TenantMatrix):
+    allowed = PROFILE_ALLOWED
+
+    def make(self, world):
+        return listing(world.ent, listed_on=date(2024, 1, 2))
+
+    def detail_urls(self, obj):
+        return [(reverse("api:listing-detail", args=[obj.pk]), True)]
+
+    def list_urls(self):
+        return [(reverse("elements:listing_list"), False), (reverse("api:listing-list"), True)]
+
+    def key(self, obj):
+        return obj.enterprise_id
+
+
+class TestDistinctionAccess(TestListingAccess):
+    def make(self, world):
+        return distinction(world.ent, "brand.time_honored", granted_on=date(2010, 1, 1), level="national")
+
+    def detail_urls(self, obj):
+        return [(reverse("api:distinction-detail", args=[obj.pk]), True)]
+
+    def list_urls(self):
+        return [(reverse("elements:distinction_list"), False), (reverse("api:distinction-list"), True)]
+
+
+class TestPenaltyAccess(TestListingAccess):
+    def make(self, world):
+        return penalty(world.ent, date(2024, 1, 1))
+
+    def detail_urls(self, obj):
+        return [(reverse("api:penalty-detail", args=[obj.pk]), True)]
+
+    def list_urls(self):
+        return [(reverse("elements:penalty_list"), False), (reverse("api:penalty-list"), True)]
+
+
+class TestSpotCheckAccess(TestListingAccess):
+    def make(self, world):
+        return spotcheck(world.ent, date(2024, 1, 1))
+
+    def detail_urls(self, obj):
+        return [(reverse("api:spot-check-detail", args=[obj.pk]), True)]
+
+    def list_urls(self):
+        return [(reverse("elements:spotcheck_list"), False), (reverse("api:spot-check-list"), True)]
+
+
+class TestChangeEventAccess(TestListingAccess):
+    def make(self, world):
+        return ChangeEvent.objects.create(enterprise=world.ent, kind="listed", record_type="listing", source="feed")
+
+    def detail_urls(self, obj):
+        return [(reverse("api:change-event-detail", args=[obj.pk]), True)]
+
+    def list_urls(self):
+        return [(reverse("api:change-event-list"), True)]
+
+
+class TestBatchAccess(TenantMatrix):
+    """City and admins see every batch; a district regulator those they uploaded."""
+
+    allowed = {"district", "city", "admin"}
+
+    def make(self, world):
+        return ImportBatch.objects.create(feed="abnormal", source="upload", file_name="batch-under-test.csv",
+                                          uploaded_by=world.district, status=BatchStatus.SUCCEEDED)
+
+    def detail_urls(self, obj):
+        return [(reverse("elements:batch_detail", args=[obj.pk]), False),
+                (reverse("elements:batch_rejects", args=[obj.pk]), False),
+                (reverse("api:import-batch-detail", args=[obj.pk]), True),
+                (reverse("api:import-batch-rejects-csv", args=[obj.pk]), True)]
+
+    def list_urls(self):
+        return [(reverse("elements:batch_list"), False), (reverse("api:import-batch-list"), True)]
+
+    def key(self, obj):
+        return "batch-under-test.csv"
+
+
+def test_missing_and_forbidden_profiles_look_the_same(world):
+    client = client_for(world, "district_2", api=True)
+    forbidden = client.get(reverse("api:enterprise-profile", args=[world.ent.uscc]))
+    missing = client.get(reverse("api:enterprise-profile", args=["91110000802100433B"]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.json() == missing.json()
+
+
+class TestConstantQueries:
+    def grow_records(self, world):
+        def grow():
+            for i in range(3):
+                ent = EnterpriseFactory()
+                listing(ent, listed_on=date(2024, 1, 1 + i))
+                listing(ent, kind=ListingKind.SERIOUS, listed_on=date(2024, 2, 1 + i), removed_on=date(2024, 5, 1))
+                penalty(ent, date(2024, 3, 1 + i), no=f"N{i}")
+                spotcheck(ent, date(2024, 4, 1 + i), result=SpotCheckResult.PASSED)
+                distinction(ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}")
+                ChangeEvent.objects.create(enterprise=ent, kind="listed", record_type="listing", source="feed")
+        return grow
+
+    @pytest.mark.parametrize("who", ["city", "district"])
+    @pytest.mark.parametrize("name", ["distinction_list", "listing_list", "penalty_list", "spotcheck_list"])
+    def test_html_record_lists(self, world, who, name):
+        grow = self.grow_records(world)
+        grow()
+        assert_constant_queries(client_for(world, who), reverse(f"elements:{name}"), grow)
+
+    @pytest.mark.parametrize("who", ["city", "district", "enterprise"])
+    @pytest.mark.parametrize("name", ["distinction", "listing", "penalty", "spot-check", "change-event"])
+    def test_api_record_lists(self, world, who, name):
+        grow = self.grow_records(world)
+        grow()
+        assert_constant_queries(client_for(world, who, api=True), reverse(f"api:{name}-list"), grow)
+
+    def test_batch_lists(self, world):
+        def grow():
+            for i in range(3):
+                ImportBatch.objects.create(feed="honor", source="upload", file_name=f"f{i}.csv",
+                                           uploaded_by=UserFactory(role=Role.CITY_REGULATOR,
+                                                                   regulator_unit=world.city.regulator_unit))
+        grow()
+        assert_constant_queries(client_for(world, "city"), reverse("elements:batch_list"), grow)
+        assert_constant_queries(client_for(world, "city", api=True), reverse("api:import-batch-list"), grow)
+
+    def test_catalog_lists(self, world):
+        from elements.models import ElementType
+
+        def grow():
+            n = ElementType.objects.count()
+            for i in range(3):
+                ElementType.objects.create(code=f"brand.x{n + i}", category_id="brand", name=f"x{n + i}", name_en="x",
+                                           nature="distinction", feed="honor")
+        assert_constant_queries(client_for(world, "city"), reverse("elements:catalog"), grow)
+        assert_constant_queries(client_for(world, "city", api=True), reverse("api:element-type-list"), grow)
+
+    def test_profile_page_and_api(self, world):
+        counter = iter(range(1, 28))
+
+        def grow():
+            for _i in range(3):
+                i = next(counter)
+                listing(world.ent, listed_on=date(2024, 1, i))
+                penalty(world.ent, date(2024, 3, i), no=f"P{i}")
+                spotcheck(world.ent, date(2024, 4, i))
+                distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}")
+        url = reverse("api:enterprise-profile", args=[world.ent.uscc])
+        assert_constant_queries(client_for(world, "enterprise", api=True), url, grow)
+        assert_constant_queries(client_for(world, "enterprise"), reverse("elements:profile", args=[world.ent.uscc]),
+                                grow)
+
+
+def test_change_events_read_after_a_cursor(world):
+    first = ChangeEvent.objects.create(enterprise=world.ent, kind="listed", record_type="listing", source="feed")
+    second = ChangeEvent.objects.create(enterprise=world.ent_2, kind="penalty", record_type="penalty", source="feed")
+    third = ChangeEvent.objects.create(enterprise=world.ent, kind="removed", record_type="listing", source="feed")
+    client = client_for(world, "city", api=True)
+    ids = [e["id"] for e in client.get(reverse("api:change-event-list"), {"after": first.pk}).json()["results"]]
+    assert ids == [second.pk, third.pk]
+    ids = [e["id"] for e in client.get(reverse("api:change-event-list"),
+                                       {"after": first.pk, "enterprise": world.ent.uscc}).json()["results"]]
+    assert ids == [third.pk]
+    from elements.selectors import change_events_after
+
+    assert [e.pk for e in change_events_after(cursor=0, enterprise_ids=[world.ent.uscc])] == [first.pk, third.pk]
+    with pytest.raises(ValueError):
+        first.save()
+
+
+def test_listing_records_stay_for_deleted_nothing(world):
+    listing(world.ent)
+    assert Listing.objects.count() == 1

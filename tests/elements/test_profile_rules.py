@@ -1,0 +1,222 @@
+"""Notice §三.1 at its boundaries: each credit rule exactly at and just inside its limit,
+removals restoring credit, expiry and revocation of distinctions, retired types."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from elements import rules
+from elements.choices import DistinctionStatus, EventKind, ListingKind, Source, SpotCheckResult
+from elements.models import ChangeEvent, Distinction, ElementType, Listing, Penalty, SpotCheck
+from elements.records import content_hash, record_key
+from elements.selectors import credit_summary, profile_get
+
+pytestmark = pytest.mark.django_db
+
+
+def _make(model, ent, **values):
+    fields = {k: v for k, v in values.items()}
+    key_values = dict(fields)
+    if model is Distinction:
+        key_values["element_type_id"] = fields["element_type"].pk
+        fields.setdefault("status", DistinctionStatus.VALID)
+    return model.objects.create(enterprise=ent, key=record_key(model, ent.uscc, key_values),
+                                content_hash=content_hash(model, key_values), source=Source.REGULATOR, **fields)
+
+
+def listing(ent, kind=ListingKind.ABNORMAL, listed_on=date(2024, 3, 5), removed_on=None):
+    return _make(Listing, ent, kind=kind, listed_on=listed_on, removed_on=removed_on, reason="未报送年报",
+                 authority="北京市海淀区市场监督管理局")
+
+
+def penalty(ent, decided_on, no="京海市监罚〔2023〕1号"):
+    return _make(Penalty, ent, decision_no=no, decided_on=decided_on, violation_type="虚假宣传",
+                 authority="北京市海淀区市场监督管理局")
+
+
+def spotcheck(ent, checked_on, result=SpotCheckResult.FAILED):
+    return _make(SpotCheck, ent, level="municipal", product="电线电缆", checked_on=checked_on, result=result,
+                 failed_items="导体电阻", authority="北京市市场监督管理局")
+
+
+def distinction(ent, code, **kw):
+    return _make(Distinction, ent, element_type=ElementType.objects.get(code=code), **kw)
+
+
+def holds(ent, day):
+    return profile_get(enterprise=ent, as_of=day).quality_credit.holds
+
+
+class TestThreeYearBoundary:
+    """A record dated d counts on D when d <= D <= d + 3 years (Civil Code §§201–203)."""
+
+    def test_penalty_counts_on_the_last_day_and_not_the_day_after(self, world):
+        penalty(world.ent, date(2023, 3, 5))
+        assert not holds(world.ent, date(2026, 3, 5))  # exactly 3 years: still inside
+        assert holds(world.ent, date(2026, 3, 6))  # one day beyond
+        assert not holds(world.ent, date(2026, 3, 4))  # just inside
+
+    def test_penalty_counts_from_its_decision_date(self, world):
+        penalty(world.ent, date(2023, 3, 5))
+        assert holds(world.ent, date(2023, 3, 4))
+        assert not holds(world.ent, date(2023, 3, 5))
+
+    def test_failed_spotcheck_boundary(self, world):
+        spotcheck(world.ent, date(2022, 6, 30))
+        assert not holds(world.ent, date(2025, 6, 29))
+        assert not holds(world.ent, date(2025, 6, 30))
+        assert holds(world.ent, date(2025, 7, 1))
+
+    def test_passed_spotcheck_does_not_count(self, world):
+        spotcheck(world.ent, date(2025, 6, 30), result=SpotCheckResult.PASSED)
+        assert holds(world.ent, date(2025, 7, 1))
+
+    def test_leap_day_ends_on_the_last_day_of_february(self, world):
+        penalty(world.ent, date(2024, 2, 29))
+        assert rules.last_day_counted(date(2024, 2, 29)) == date(2027, 2, 28)
+        assert not holds(world.ent, date(2027, 2, 28))
+        assert holds(world.ent, date(2027, 3, 1))
+
+    def test_reason_tells_until_when(self, world):
+        penalty(world.ent, date(2023, 3, 5))
+        reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
+        assert reason.condition == "credit.no_penalty_3y"
+        assert (reason.since, reason.until) == (date(2023, 3, 5), date(2026, 3, 5))
+        assert reason.reference == "京海市监罚〔2023〕1号" and reason.authority and reason.remedy
+
+    def test_annulled_penalty_stops_counting_from_annulment(self, world):
+        p = penalty(world.ent, date(2025, 1, 10))
+        Penalty.objects.filter(pk=p.pk).update(annulled_on=date(2025, 5, 1))
+        assert not holds(world.ent, date(2025, 4, 30))
+        assert holds(world.ent, date(2025, 5, 1))
+
+
+class TestListings:
+    def test_listed_from_listing_date(self, world):
+        listing(world.ent, listed_on=date(2024, 3, 5))
+        assert holds(world.ent, date(2024, 3, 4))
+        assert not holds(world.ent, date(2024, 3, 5))
+
+    def test_removal_restores_credit_from_the_removal_date(self, world):
+        listing(world.ent, listed_on=date(2024, 3, 5), removed_on=date(2025, 1, 20))
+        assert not holds(world.ent, date(2025, 1, 19))
+        assert holds(world.ent, date(2025, 1, 20))
+
+    def test_serious_list_is_its_own_condition(self, world):
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2020, 1, 1))
+        credit = profile_get(enterprise=world.ent, as_of=date(2026, 1, 1)).quality_credit
+        assert credit.conditions == {"credit.no_abnormal_operation": True, "credit.no_serious_violation": False,
+                                     "credit.no_penalty_3y": True, "credit.no_failed_spotcheck_3y": True}
+        assert "严重违法失信名单" in credit.reasons[0].message
+
+    def test_every_reason_is_listed(self, world):
+        listing(world.ent, listed_on=date(2025, 1, 1))
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2025, 2, 1))
+        penalty(world.ent, date(2025, 3, 1))
+        spotcheck(world.ent, date(2025, 4, 1))
+        credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
+        assert not credit.holds
+        assert sorted(r.condition for r in credit.reasons) == sorted(rules_conditions())
+        assert not any(credit.conditions.values())
+
+    def test_other_enterprises_records_do_not_count(self, world):
+        listing(world.ent_2, listed_on=date(2024, 1, 1))
+        assert holds(world.ent, date(2025, 1, 1))
+
+
+def rules_conditions():
+    return ["credit.no_abnormal_operation", "credit.no_serious_violation", "credit.no_penalty_3y",
+            "credit.no_failed_spotcheck_3y"]
+
+
+class TestDistinctions:
+    def test_held_through_the_expiry_date(self, world):
+        distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2023, 1, 1), expires_on=date(2025, 12, 31),
+                    certificate_no="00123Q45678R0M")
+        held = lambda day: profile_get(enterprise=world.ent, as_of=day).held_codes()  # noqa: E731
+        assert "infrastructure.iso_quality" in held(date(2025, 12, 31))
+        assert "infrastructure.iso_quality" not in held(date(2026, 1, 1))
+        assert "infrastructure.iso_quality" not in held(date(2022, 12, 31))
+
+    def test_expiry_warning(self, world, settings):
+        settings.ELEMENTS_EXPIRY_WARNING_DAYS = 30
+        distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2023, 1, 1), expires_on=date(2025, 12, 31))
+        element = lambda day: profile_get(enterprise=world.ent, as_of=day).categories[3].elements[0]  # noqa: E731
+        assert element(date(2025, 12, 1)).expiring_soon
+        assert not element(date(2025, 11, 30)).expiring_soon
+
+    def test_revoked_distinction_not_held_from_revocation(self, world):
+        d = distinction(world.ent, "brand.time_honored", granted_on=date(2010, 1, 1))
+        Distinction.objects.filter(pk=d.pk).update(revoked_on=date(2025, 6, 1), status=DistinctionStatus.REVOKED)
+        assert "brand.time_honored" in profile_get(enterprise=world.ent, as_of=date(2025, 5, 31)).held_codes()
+        assert "brand.time_honored" not in profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).held_codes()
+
+    def test_retired_type_not_in_profiles_after_retirement(self, world):
+        distinction(world.ent, "brand.chain_leader", granted_on=date(2020, 1, 1), level="national")
+        ElementType.objects.filter(code="brand.chain_leader").update(
+            retired_at=timezone.make_aware(timezone.datetime(2025, 1, 1, 9)))
+        assert "brand" in profile_get(enterprise=world.ent, as_of=date(2024, 12, 31)).held_categories()
+        assert "brand" not in profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).held_categories()
+        # the record stays readable
+        assert Distinction.objects.filter(enterprise=world.ent, element_type__code="brand.chain_leader").exists()
+
+    def test_categories_and_versions(self, world):
+        distinction(world.ent, "management.china_quality_award", granted_on=date(2021, 9, 1), level="national")
+        p = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1))
+        assert [c.code for c in p.categories] == ["credit", "management", "brand", "infrastructure", "innovation"]
+        assert p.rules_version == rules.RULES_VERSION
+        assert p.held_categories() == {"management"}
+        assert p.quality_credit.holds and len(p.categories[0].elements) == 4
+
+
+def test_default_date_is_today_in_beijing(world, monkeypatch):
+    import elements.selectors as sel
+
+    monkeypatch.setattr(sel, "today", lambda: date(2030, 1, 2))
+    assert profile_get(enterprise=world.ent).as_of == date(2030, 1, 2)
+
+
+def test_constant_queries_whatever_the_enterprise_holds(world):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            profile_get(enterprise=world.ent, as_of=date(2025, 6, 1))
+        return len(ctx)
+
+    before = count()
+    for i in range(5):
+        listing(world.ent, listed_on=date(2024, 1, 1 + i))
+        penalty(world.ent, date(2024, 2, 1 + i), no=f"罚{i}")
+        spotcheck(world.ent, date(2024, 3, 1 + i))
+        distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1 + i), certificate_no=f"C{i}")
+    assert count() == before
+
+
+def test_credit_summary_for_the_public_check(world):
+    assert credit_summary("91110000802100433B") is None
+    assert credit_summary(world.ent.uscc)["holds"] is True
+    listing(world.ent, listed_on=date(2020, 1, 1))
+    summary = credit_summary(world.ent.uscc)
+    assert summary["holds"] is False and len(summary["reasons"]) == 1 and summary["remedies"]
+    assert summary["rules_version"] == rules.RULES_VERSION
+
+
+def test_expiry_job_marks_lapsed_with_an_event(world):
+    from elements.services import distinctions_expire
+
+    d = distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2022, 1, 1), expires_on=date(2024, 12, 31))
+    assert distinctions_expire(today=date(2024, 12, 31)) == 0
+    assert distinctions_expire(today=date(2025, 1, 1)) == 1
+    assert distinctions_expire(today=date(2025, 1, 2)) == 0
+    d.refresh_from_db()
+    assert d.status == DistinctionStatus.EXPIRED
+    event = ChangeEvent.objects.get(kind=EventKind.DISTINCTION_LAPSED)
+    assert (event.enterprise_id, event.record_id, event.occurred_on) == (world.ent.uscc, d.pk, date(2025, 1, 1))
+
+
+def test_window_floor_is_safe():
+    assert rules.lookback_floor(date(2026, 3, 5)) < date(2023, 3, 5)
+    assert rules.counts_on(date(2023, 3, 5), date(2026, 3, 5))
+    assert not rules.counts_on(date(2023, 3, 5), date(2026, 3, 5) + timedelta(days=1))
