@@ -23,7 +23,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(uscc__istartswith=value) | Q(name__icontains=value))
+        # Codes are stored upper-case: a plain prefix match uses the primary key's pattern index.
+        return queryset.filter(Q(uscc__startswith=value.upper()) | Q(name__icontains=value))
 
 
 class UserFilter(django_filters.FilterSet):
@@ -40,5 +41,5 @@ class UserFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(username__icontains=value) | Q(first_name__icontains=value) | Q(enterprise__name__icontains=value)
-            | Q(enterprise__uscc__istartswith=value)
+            | Q(enterprise__uscc__startswith=value.upper())
         )

@@ -52,7 +52,9 @@ class Enterprise(models.Model):
     fields follow the publicity system's 企业登记信息 list (DOMAIN.md §5)."""
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, primary_key=True)
-    name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
+    # No index on the name: people search it by substring (not served by a b-tree), and every
+    # index costs the bulk sync of a million-row registration list.
+    name = models.CharField(_("enterprise name"), max_length=200)
     enterprise_type = models.CharField(_("enterprise type"), max_length=100, blank=True)
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices, default=LegalForm.OTHER)
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
@@ -66,8 +68,10 @@ class Enterprise(models.Model):
         _("registration status"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.EXISTING
     )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
+    # Both are served by the composite (x, uscc) indexes below, which also order the lists.
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     regulator_unit = models.ForeignKey(
         RegulatorUnit,
@@ -76,6 +80,7 @@ class Enterprise(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="enterprises",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -2,6 +2,8 @@
 publicity system's wording, and the district / competent regulator unit from the
 registration authority and address (DOMAIN.md §2: not from the code alone)."""
 
+from functools import lru_cache
+
 from .choices import LegalForm, RegistrationStatus
 
 # Order matters: "有限责任公司分公司" is a branch, "非法人" is not "法人".
@@ -32,6 +34,7 @@ AIRPORT_UNIT = "110000-JC"
 MUNICIPAL_UNIT = "110000"
 
 
+@lru_cache(maxsize=4096)
 def legal_form_of(enterprise_type: str) -> str:
     text = enterprise_type or ""
     for markers, form in _LEGAL_FORM_MARKERS:
@@ -40,6 +43,7 @@ def legal_form_of(enterprise_type: str) -> str:
     return LegalForm.OTHER
 
 
+@lru_cache(maxsize=1024)
 def status_of(text: str) -> str | None:
     text = text or ""
     for marker, status in _STATUS_MARKERS:
@@ -48,15 +52,27 @@ def status_of(text: str) -> str | None:
     return None
 
 
+def _district_in(text: str, districts: dict[str, str]) -> str | None:
+    for name, code in districts.items():
+        if name in text:
+            return code
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _district_in_authority(authority: str, names: tuple) -> str | None:
+    # Registration authorities repeat across a whole list: look each one up once.
+    return _district_in(authority, dict(names))
+
+
 def district_code_of(*, authority: str, address: str, division: str, districts: dict[str, str]) -> str | None:
     """`districts` maps district name (e.g. 海淀区, also 海淀) to its code."""
-    for text in (authority or "", address or ""):
-        for name, code in districts.items():
-            if name in text:
-                return code
-    if division in districts.values():
-        return division
-    return None
+    code = _district_in_authority(authority or "", tuple(districts.items()))
+    if code is None:
+        code = _district_in(address or "", districts)
+    if code is None and division in districts.values():
+        code = division
+    return code
 
 
 def regulator_unit_code_of(*, authority: str, division: str, district_code: str | None) -> str | None:

@@ -9,6 +9,22 @@ from identity.models import RegulatorUnit
 from .factories import BankFactory, EnterpriseFactory, UserFactory
 
 
+@pytest.fixture(scope="module")
+def reference_data_restored(django_db_blocker):
+    """For modules of transactional tests (row-lock races on PostgreSQL): with
+    `serialized_rollback=True` the migrations' reference data (districts, units, the element
+    catalog, institution kinds…) is reloaded before each test, but the flush after the last
+    one would leave the database empty for whatever runs next on this worker. Reload it once
+    more at the end of the module."""
+    from django.db import connection
+
+    yield
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(settings):
     cache.clear()

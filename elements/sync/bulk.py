@@ -66,18 +66,19 @@ def insert_values(model, rows: list[dict], *, need_ids: bool = False) -> list | 
             fixed[f.attname] = _copy_value(f.get_default())
     ids = _allocate_ids(model, len(rows)) if auto_pk and need_ids else None
     attnames = [f.attname for f in fields]
+    # Per column, once: a constant, the allocated id, or the row's value (the hot loop below
+    # runs once per row and column, so it does no lookups it can avoid).
+    plan = [("fixed", fixed[a]) if a in fixed else ("id", None) if ids is not None and a == pk.attname
+            else ("value", a) for a in attnames]
     buffer = io.StringIO()
+    write = buffer.write
     for i, row in enumerate(rows):
-        values = []
-        for a in attnames:
-            if a in fixed:
-                values.append(fixed[a])
-            elif ids is not None and a == pk.attname:
-                values.append(str(ids[i]))
-            else:
-                values.append(_copy_value(row.get(a)))
-        buffer.write("\t".join(values))
-        buffer.write("\n")
+        get = row.get
+        write("\t".join([
+            value if kind == "fixed" else str(ids[i]) if kind == "id" else _copy_value(get(value))
+            for kind, value in plan
+        ]))
+        write("\n")
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

@@ -133,6 +133,8 @@ def parse_code(raw) -> str:
     code = parse.text(raw).upper()
     if not code:
         raise RowError(CODE, _("The unified social credit code is missing."), "")
+    if uscc_rules.is_well_formed(code):
+        return code
     result = uscc_rules.check(code, require_beijing=False)
     if not result.valid:
         raise RowError(CODE, " ".join(result.messages), code)

@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -22,16 +23,12 @@ def text(value) -> str:
     return str(value).strip()
 
 
-def parse_date(value, column: str, *, year_ok: bool = False) -> date | None:
-    """2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, an Excel date or serial number;
-    empty is None. With `year_ok`, a bare year (2023, 2023年) is 1 January of that year."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = text(value)
-    if not raw:
-        return None
+_BAD = object()
+
+
+@lru_cache(maxsize=65536)
+def _date_of_text(raw: str, year_ok: bool):
+    """Dates repeat a lot in a published list: parse each distinct text once."""
     try:
         m = _DATE.match(raw) or _COMPACT.match(raw)
         if m:
@@ -44,6 +41,22 @@ def parse_date(value, column: str, *, year_ok: bool = False) -> date | None:
                 return _EXCEL_EPOCH + timedelta(days=serial)
     except ValueError:
         pass
+    return _BAD
+
+
+def parse_date(value, column: str, *, year_ok: bool = False) -> date | None:
+    """2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, an Excel date or serial number;
+    empty is None. With `year_ok`, a bare year (2023, 2023年) is 1 January of that year."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = text(value)
+    if not raw:
+        return None
+    parsed = _date_of_text(raw, year_ok)
+    if parsed is not _BAD:
+        return parsed
     raise RowError(column, _("Not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)."), raw)
 
 

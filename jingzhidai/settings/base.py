@@ -216,5 +216,9 @@ ELEMENTS_INBOX_PREFIX = env("ELEMENTS_INBOX_PREFIX", default="inbox/")
 ELEMENTS_FEED_URLS = env.json("ELEMENTS_FEED_URLS", default={})
 ELEMENTS_FEED_TIMEOUT = env.int("ELEMENTS_FEED_TIMEOUT", default=60)
 
+# Applications (applications/): evidence upload limit, verification-request due date.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+VERIFICATION_DUE_WORKING_DAYS = env.int("VERIFICATION_DUE_WORKING_DAYS", default=3)
+
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")

@@ -1,0 +1,470 @@
+"""API of the application workflow: `/api/v1/applications/` (with its actions) and
+`/api/v1/verification-requests/`. Objects come through the selectors' doors (others are 404);
+every write goes through a service; refused transitions answer 409."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from banks.choices import GuaranteeType
+from banks.models import Branch, Product
+from jingzhidai.api import ScopedQuerysetMixin
+
+from . import selectors, services
+from .choices import Action, EvidenceReview, Purpose, Status, VerificationStatus
+from .filters import ApplicationFilter, VerificationRequestFilter
+from .models import Application, Claim, Evidence, HistoryEntry, VerificationRequest
+from .workflow import allowed_actions
+
+
+def inline_choice(choices, **kwargs):
+    """A choice field documented as an inline enum (status and similar names are shared with
+    other apps' enums, and named components would collide in the schema)."""
+    schema = {"allOf": [{"type": "string", "enum": [value for value, _label in choices]}]}
+    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
+
+
+# Serializers -------------------------------------------------------------------------------
+
+class ClaimSerializer(serializers.ModelSerializer):
+    element = serializers.CharField(source="element_type.code")
+    name = serializers.CharField(source="element_type.name")
+
+    class Meta:
+        model = Claim
+        fields = ["element", "name", "origin"]
+
+
+class ContractSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    signed_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3)
+    term_months = serializers.IntegerField()
+    maturity_on = serializers.DateField()
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    status = inline_choice(Status.choices, read_only=True)
+    purpose = inline_choice(Purpose.choices, read_only=True)
+    guarantee_type = inline_choice(GuaranteeType.choices, read_only=True)
+    enterprise = serializers.SerializerMethodField()
+    bank = serializers.SerializerMethodField()
+    product = serializers.SerializerMethodField()
+    district = serializers.CharField(source="enterprise.district_id", read_only=True, allow_null=True)
+    authorised_at = serializers.SerializerMethodField()
+    contract = serializers.SerializerMethodField()
+    disbursed_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, default=None)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "number", "status", "enterprise", "district", "bank", "product", "branch", "amount", "term_months",
+            "purpose", "purpose_description", "need_statement", "authorised_at", "created_at", "status_changed_at",
+            "submitted_at", "accepted_at", "returned_at", "proposed_at", "decided_at", "contracted_at",
+            "disbursed_at", "withdrawn_at", "return_note", "credit_line", "annual_rate", "decided_term_months",
+            "guarantee_type", "proposal_notes", "decision_reason", "contract", "disbursed_total", "allowed_actions",
+        ]
+
+    def get_enterprise(self, obj) -> dict:
+        return {"uscc": obj.enterprise_id, "name": obj.enterprise.name}
+
+    def get_bank(self, obj) -> dict:
+        return {"id": obj.bank_id, "name": obj.bank.name}
+
+    def get_product(self, obj) -> dict:
+        return {"id": obj.product_id, "name": obj.product.name}
+
+    def get_authorised_at(self, obj) -> str | None:
+        auth = getattr(obj, "authorisation", None) if hasattr(obj, "authorisation") else None
+        return auth.granted_at.isoformat() if auth and auth.active else None
+
+    def get_contract(self, obj) -> dict | None:
+        contract = getattr(obj, "contract", None) if hasattr(obj, "contract") else None
+        return ContractSerializer(contract).data if contract else None
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return allowed_actions(obj.status, request.user.role) if request else []
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    claims = ClaimSerializer(many=True, read_only=True)
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [*ApplicationSerializer.Meta.fields, "claims"]
+
+
+class ApplicationWriteSerializer(serializers.Serializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.select_related("bank"))
+    branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=1)
+    term_months = serializers.IntegerField(min_value=1, max_value=360)
+    purpose = inline_choice(Purpose.choices)
+    purpose_description = serializers.CharField(required=False, allow_blank=True, default="")
+    need_statement = serializers.CharField()
+    claims = serializers.ListField(child=serializers.CharField(), required=False,
+                                   help_text=_("Element type codes claimed; default: the distinctions the profile "
+                                               "holds."))
+    authorise = serializers.BooleanField(required=False, default=False, help_text=_(
+        "Authorise the bank to see the enterprise's quality profile and evidence (required before submitting)."))
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ProposeSerializer(serializers.Serializer):
+    credit_line = serializers.DecimalField(max_digits=16, decimal_places=2)
+    annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3)
+    term_months = serializers.IntegerField(min_value=1)
+    guarantee_type = inline_choice(GuaranteeType.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ContractWriteSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60)
+    signed_on = serializers.DateField(required=False)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False)
+    term_months = serializers.IntegerField(min_value=1, required=False)
+    maturity_on = serializers.DateField(required=False)
+
+
+class DisburseSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    date = serializers.DateField(required=False)
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    action = inline_choice(Action.choices)
+    # Plain strings: one enum under two field names makes the schema generator warn.
+    from_status = serializers.CharField(help_text="One of: " + ", ".join(Status.values))
+    to_status = serializers.CharField(help_text="One of: " + ", ".join(Status.values))
+
+    class Meta:
+        model = HistoryEntry
+        fields = ["at", "action", "from_status", "to_status", "actor_name", "note"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    element = serializers.CharField(source="claim.element_type.code")
+    review = inline_choice(EvidenceReview.choices, read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "element", "original_name", "content_type", "size", "sha256", "uploaded_at", "review",
+                  "review_reason"]
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    element = serializers.CharField(help_text=_("Element type code, e.g. management.china_quality_award"))
+
+
+class ReviewSerializer(serializers.Serializer):
+    review = inline_choice([(EvidenceReview.VERIFIED, EvidenceReview.VERIFIED.label),
+                            (EvidenceReview.REJECTED, EvidenceReview.REJECTED.label)])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VerificationRequestSerializer(serializers.ModelSerializer):
+    element = serializers.CharField(source="element_type.code")
+    element_name = serializers.CharField(source="element_type.name")
+    enterprise = serializers.SerializerMethodField()
+    bank = serializers.CharField(source="application.bank.name")
+    regulator_unit = serializers.CharField(source="regulator_unit.code")
+    status = inline_choice(VerificationStatus.choices, read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VerificationRequest
+        fields = ["id", "application", "element", "element_name", "enterprise", "bank", "regulator_unit",
+                  "question", "asked_at", "due_on", "overdue", "status", "answer_note", "answered_at",
+                  "distinction"]
+
+    def get_enterprise(self, obj) -> dict:
+        return {"uscc": obj.enterprise_id, "name": obj.enterprise.name}
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class VerificationRequestCreateSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    element = serializers.CharField()
+    question = serializers.CharField()
+
+
+class AnswerSerializer(serializers.Serializer):
+    confirmed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False)
+    level = serializers.CharField(required=False, allow_blank=True, default="")
+    issuer = serializers.CharField(required=False, allow_blank=True, default="")
+    certificate_no = serializers.CharField(required=False, allow_blank=True, default="")
+    granted_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+CONFLICT = OpenApiResponse(description="The step is not allowed from the application's current status "
+                                       "(or would break a workflow rule); nothing changed.")
+
+
+def _file_response(handle, *, name, content_type):
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Viewsets ----------------------------------------------------------------------------------
+
+class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         viewsets.GenericViewSet):
+    """京质贷 applications. Enterprises see their own (drafts included); a bank sees those
+    submitted to it; regulators see their district's (the municipal bureau all)."""
+
+    scope = staticmethod(selectors.application_list)
+    filterset_class = ApplicationFilter
+    queryset = Application.objects.none()
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("claims__element_type")
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ApplicationDetailSerializer
+        return ApplicationSerializer
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _fresh(self, app, code=status.HTTP_200_OK):
+        obj = selectors.application_list(self.request.user).prefetch_related("claims__element_type").get(pk=app.pk)
+        return Response(ApplicationDetailSerializer(obj, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=ApplicationWriteSerializer, responses={201: ApplicationDetailSerializer})
+    def create(self, request):
+        """An enterprise user creates a draft."""
+        data = ApplicationWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app = services.application_create(user=request.user, **data.validated_data)
+        return self._fresh(app, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ApplicationWriteSerializer(partial=True), responses={200: ApplicationDetailSerializer,
+                                                                                409: CONFLICT})
+    def partial_update(self, request, pk=None):
+        """Change a draft (or a returned application, except its product)."""
+        app = self.get_object()
+        data = ApplicationWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        app = services.application_update(application=app, user=request.user, **data.validated_data)
+        return self._fresh(app)
+
+    def _act(self, request, serializer_class, call):
+        app = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        app = call(app, data.validated_data)
+        return self._fresh(app)
+
+    @extend_schema(request=NoteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Enterprise: submit a draft, or send a returned application back with more material."""
+        return self._act(request, NoteSerializer, lambda app, d: services.application_submit(
+            application=app, user=request.user, note=d["note"]))
+
+    @extend_schema(request=NoteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Enterprise: withdraw, until a decision is taken. The bank's authorisation ends."""
+        return self._act(request, NoteSerializer, lambda app, d: services.application_withdraw(
+            application=app, user=request.user, note=d["note"]))
+
+    @extend_schema(request=NoteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Bank officer: accept a submitted application for verification."""
+        return self._act(request, NoteSerializer, lambda app, d: services.application_accept(
+            application=app, user=request.user, note=d["note"]))
+
+    @extend_schema(request=ReturnSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Bank officer: return the application to the enterprise for more material (`note` says what)."""
+        return self._act(request, ReturnSerializer, lambda app, d: services.application_return(
+            application=app, user=request.user, note=d["note"]))
+
+    @extend_schema(request=ProposeSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        """Bank officer: propose the decision (credit line, annual rate, term, guarantee type)."""
+        return self._act(request, ProposeSerializer, lambda app, d: services.application_propose(
+            application=app, user=request.user, **d))
+
+    @extend_schema(request=NoteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Bank approver (not the proposer): approve the proposal."""
+        return self._act(request, NoteSerializer, lambda app, d: services.application_approve(
+            application=app, user=request.user, note=d["note"]))
+
+    @extend_schema(request=RejectSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Bank approver (not the proposer): reject; the reason goes to the enterprise."""
+        return self._act(request, RejectSerializer, lambda app, d: services.application_reject(
+            application=app, user=request.user, reason=d["reason"]))
+
+    @extend_schema(request=ContractWriteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def contract(self, request, pk=None):
+        """Bank: record the signed contract (defaults: the approved terms, signed today)."""
+        return self._act(request, ContractWriteSerializer, lambda app, d: services.application_contract(
+            application=app, user=request.user, **d))
+
+    @extend_schema(request=DisburseSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def disburse(self, request, pk=None):
+        """Bank: record a disbursement; the total never exceeds the contract amount."""
+        return self._act(request, DisburseSerializer, lambda app, d: services.application_disburse(
+            application=app, user=request.user, **d))
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        """Every step: who, when, from which status to which, with the note."""
+        app = self.get_object()
+        return Response(HistorySerializer(selectors.history_of(app), many=True).data)
+
+    @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": EvidenceUploadSerializer},
+                   responses={201: EvidenceSerializer, 400: OpenApiResponse(description="Refused file"),
+                              409: CONFLICT})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def evidence(self, request, pk=None):
+        """GET: the evidence files the caller may see. POST (enterprise, multipart `file`,
+        `element`): attach a PDF, JPEG or PNG file to a claimed element."""
+        app = self.get_object()
+        if request.method == "GET":
+            qs = selectors.evidence_visible_to(request.user).filter(application=app).order_by("uploaded_at", "id")
+            return Response(EvidenceSerializer(qs, many=True).data)
+        data = EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ev = services.evidence_add(application=app, user=request.user, element_code=data.validated_data["element"],
+                                   uploaded=data.validated_data["file"])
+        ev = Evidence.objects.select_related("claim__element_type").get(pk=ev.pk)
+        return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/file",
+            url_name="evidence-file", pagination_class=None, filterset_class=None)
+    def evidence_file(self, request, pk=None, evidence_id=None):
+        """Download one evidence file (bank access is logged for the enterprise to see)."""
+        app = self.get_object()
+        ev = get_object_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
+        return _file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
+                              content_type=ev.content_type)
+
+    @extend_schema(request=ReviewSerializer, responses={200: EvidenceSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/review",
+            url_name="evidence-review", pagination_class=None, filterset_class=None)
+    def evidence_review(self, request, pk=None, evidence_id=None):
+        """Bank officer: mark one evidence item verified, or rejected with a reason."""
+        app = self.get_object()
+        ev = get_object_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
+        data = ReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ev = services.evidence_review(evidence=ev, user=request.user,
+                                      verified=data.validated_data["review"] == EvidenceReview.VERIFIED,
+                                      reason=data.validated_data["reason"])
+        ev = Evidence.objects.select_related("claim__element_type").get(pk=ev.pk)
+        return Response(EvidenceSerializer(ev).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: OpenApiResponse(description="Not authorised")})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def profile(self, request, pk=None):
+        """The enterprise's quality profile, under its authorisation for the bank (logged)."""
+        app = self.get_object()
+        profile = services.profile_open(application=app, user=request.user)
+        return Response(selectors.profile_as_data(profile))
+
+
+class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                 viewsets.GenericViewSet):
+    """Banks ask the enterprise's district regulator to confirm claims the library lacks."""
+
+    scope = staticmethod(selectors.verification_requests_visible_to)
+    serializer_class = VerificationRequestSerializer
+    filterset_class = VerificationRequestFilter
+    queryset = VerificationRequest.objects.none()
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return VerificationRequest.objects.none()
+        return super().get_queryset().order_by("-asked_at", "-id")
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _fresh(self, req, code=status.HTTP_200_OK):
+        obj = selectors.verification_requests_visible_to(self.request.user).get(pk=req.pk)
+        return Response(VerificationRequestSerializer(obj).data, status=code)
+
+    @extend_schema(request=VerificationRequestCreateSerializer, responses={201: VerificationRequestSerializer,
+                                                                          409: CONFLICT})
+    def create(self, request):
+        """Bank officer: ask about a claimed element of an application under verification."""
+        data = VerificationRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app = get_object_or_404(selectors.applications_visible_to(request.user),
+                                pk=data.validated_data["application"])
+        req = services.verification_request_create(application=app, user=request.user,
+                                                   element_code=data.validated_data["element"],
+                                                   question=data.validated_data["question"])
+        return self._fresh(req, status.HTTP_201_CREATED)
+
+    @extend_schema(request={"application/json": AnswerSerializer, "multipart/form-data": AnswerSerializer},
+                   responses={200: VerificationRequestSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """District regulator: confirmed or not confirmed, with a note and an optional file. A
+        confirmed claim becomes a library record."""
+        req = self.get_object()
+        data = AnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        req = services.verification_request_answer(request=req, user=request.user, confirmed=d.pop("confirmed"),
+                                                    note=d.pop("note"), uploaded=d.pop("file", None), **d)
+        return self._fresh(req)
+
+
+def register(router):
+    router.register("applications", ApplicationViewSet, basename="application")
+    router.register("verification-requests", VerificationRequestViewSet, basename="verification-request")

@@ -1,0 +1,77 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """Where an application stands (notice §四 (一)–(三))."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for more material")
+    UNDER_REVIEW = "under_review", _("Under verification")
+    PROPOSED = "proposed", _("Decision proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CONTRACTED = "contracted", _("Contract signed")
+    DISBURSED = "disbursed", _("Disbursed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    WITHDRAW = "withdraw", _("Withdraw")
+    ACCEPT = "accept", _("Accept for verification")
+    RETURN = "return", _("Return for more material")
+    PROPOSE = "propose", _("Propose a decision")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    CONTRACT = "contract", _("Record the contract")
+    DISBURSE = "disburse", _("Record a disbursement")
+
+
+class Purpose(models.TextChoices):
+    """What the loan is for (notice §四 (四))."""
+
+    QUALITY = "quality", _("Quality improvement (质量提升)")
+    TECHNICAL = "technical", _("Technical upgrading (技术改造)")
+    EQUIPMENT = "equipment", _("Equipment renewal (设备更新)")
+    OTHER = "other", _("Other production and operation (其他生产经营)")
+
+
+class ClaimOrigin(models.TextChoices):
+    PROFILE = "profile", _("From the quality profile")
+    ADDED = "added", _("Added by the enterprise")
+
+
+class LibraryMatch(models.TextChoices):
+    """How a claim compares with the element library, computed when shown."""
+
+    CONFIRMED = "confirmed", _("Confirmed by the library")
+    CONTRADICTED = "contradicted", _("Contradicted by the library")
+    NOT_IN_LIBRARY = "not_in_library", _("Not in the library")
+
+
+class EvidenceReview(models.TextChoices):
+    PENDING = "pending", _("Not yet checked")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VerificationStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting answer")
+    CONFIRMED = "confirmed", _("Confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+
+
+class AccessKind(models.TextChoices):
+    PROFILE = "profile", _("Quality profile")
+    EVIDENCE = "evidence", _("Evidence file")
+
+
+class AgeFilter(models.TextChoices):
+    """Bank queue: how long an application has waited in its current stage."""
+
+    OVER_1 = "1", _("Waiting more than 1 day")
+    OVER_3 = "3", _("Waiting more than 3 days")
+    OVER_7 = "7", _("Waiting more than 7 days")
+    OVER_14 = "14", _("Waiting more than 14 days")

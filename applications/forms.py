@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from banks.choices import GuaranteeType
+from banks.models import Branch
+
+from .choices import Purpose
+
+
+class ApplicationForm(forms.Form):
+    """The guided application: product (only those the enterprise meets are selectable),
+    amount, term, purpose, loan-need statement, claimed elements, authorisation."""
+
+    product = forms.TypedChoiceField(label=_("Partner bank and product"), coerce=int, widget=forms.RadioSelect)
+    branch = forms.ModelChoiceField(label=_("Branch (optional)"), queryset=Branch.objects.none(), required=False)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=1)
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=360)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    purpose_description = forms.CharField(label=_("Description of the purpose"), widget=forms.Textarea(
+        attrs={"rows": 3}), required=False, max_length=4000)
+    need_statement = forms.CharField(label=_("Loan-need statement (贷款需求说明)"), widget=forms.Textarea(
+        attrs={"rows": 5}), max_length=8000)
+    claims = forms.MultipleChoiceField(label=_("Elements you claim"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    authorise = forms.BooleanField(label=_("I authorise the chosen bank to see our quality profile and the "
+                                           "evidence files of this application."), required=False)
+
+    def __init__(self, *args, product_options=(), claim_types=(), held=(), fixed_product=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product_options = list(product_options)
+        met = [(row["product"].pk, str(row["product"])) for row in self.product_options if row["meets"]]
+        if fixed_product is not None and fixed_product.pk not in dict(met):
+            met.append((fixed_product.pk, str(fixed_product)))
+        self.fields["product"].choices = met
+        self.fields["branch"].queryset = Branch.objects.filter(is_active=True).select_related("bank", "district")
+        self.fields["claims"].choices = [(t.code, f"{t.category.name} · {t.name}") for t in claim_types]
+        self.held = set(held)
+
+
+class EvidenceForm(forms.Form):
+    element = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(label=_("Evidence file (PDF, JPEG or PNG)"))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposeForm(forms.Form):
+    credit_line = forms.DecimalField(label=_("Credit line (yuan)"), max_digits=16, decimal_places=2)
+    annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3)
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1)
+    guarantee_type = forms.ChoiceField(label=_("Guarantee type"), choices=GuaranteeType.choices)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=60)
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, required=False)
+    annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3, required=False)
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, required=False)
+    maturity_on = forms.DateField(label=_("Maturity date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DisburseForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(choices=[("verified", _("Verified")), ("rejected", _("Rejected"))])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class VerificationRequestForm(forms.Form):
+    element = forms.CharField(widget=forms.HiddenInput)
+    question = forms.CharField(label=_("Question for the district regulator"),
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    confirmed = forms.TypedChoiceField(label=_("Answer"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+                                       choices=[("yes", _("Confirmed")), ("no", _("Not confirmed"))])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("File (optional; PDF, JPEG or PNG)"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[
+        ("", "—"), ("national", _("National")), ("municipal", _("Municipal")), ("district", _("District"))])
+    issuer = forms.CharField(label=_("Issuer"), required=False, max_length=200)
+    certificate_no = forms.CharField(label=_("Certificate number"), required=False, max_length=100)
+    granted_on = forms.DateField(label=_("Granted on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=_("Valid until"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,84 @@
+"""Who hears about what. Notification rows are written in the transaction of the step they
+report; emails leave after commit through a thin Celery task."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from identity.choices import Role
+from identity.models import User
+
+from .models import Notification
+
+BANK_DESK = (Role.BANK_OFFICER, Role.BANK_APPROVER)
+
+
+def _enterprise_users(enterprise_id):
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id, is_active=True)
+
+
+def _bank_desk(bank_id):
+    return User.objects.filter(role__in=BANK_DESK, bank_id=bank_id, is_active=True)
+
+
+def _regulators(unit_id):
+    return User.objects.filter(role=Role.DISTRICT_REGULATOR, regulator_unit_id=unit_id, is_active=True)
+
+
+def _send(recipients, *, actor, kind, subject, body, url, application=None, verification_request=None):
+    rows = [Notification(recipient=u, application=application, verification_request=verification_request,
+                         kind=kind, subject=subject[:200], body=body, url=url)
+            for u in recipients if actor is None or u.pk != actor.pk]
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.recipient.email]
+    if ids:
+        from . import tasks
+
+        transaction.on_commit(lambda: [tasks.notification_email.delay(i) for i in ids])
+    return created
+
+
+def notify_transition(application, *, action, actor, from_status, note=""):
+    """The enterprise's steps go to the bank desk; the bank's steps go to the enterprise and
+    to the bank desk colleagues. Texts are written in the portal's default language."""
+    from .choices import Action, Status
+
+    with translation.override(settings.LANGUAGE_CODE):
+        status = str(Status(application.status).label)
+        subject = _("%(number)s: %(action)s (now %(status)s)") % {
+            "number": application.number, "action": str(Action(action).label), "status": status}
+        body = _("%(enterprise)s · %(bank)s · %(product)s") % {
+            "enterprise": application.enterprise.name, "bank": application.bank.name,
+            "product": application.product.name}
+        if note:
+            body += "\n" + note
+    recipients = list(_bank_desk(application.bank_id))
+    if actor is None or actor.role != Role.ENTERPRISE:
+        recipients += list(_enterprise_users(application.enterprise_id))
+    url = reverse("applications:detail", args=[application.pk])
+    return _send(recipients, actor=actor, kind=action, subject=subject, body=body, url=url, application=application)
+
+
+def notify_verification_asked(request, *, actor):
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Verification request: %(enterprise)s, %(element)s") % {
+            "enterprise": request.enterprise.name, "element": request.element_type.name}
+        body = _("Asked by %(bank)s; answer due %(due)s.\n%(question)s") % {
+            "bank": request.application.bank.name, "due": request.due_on, "question": request.question}
+    return _send(_regulators(request.regulator_unit_id), actor=actor, kind="verification_asked", subject=subject,
+                 body=body, url=reverse("regulators:request_detail", args=[request.pk]),
+                 verification_request=request)
+
+
+def notify_verification_answered(request, *, actor):
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(unit)s answered: %(element)s %(answer)s") % {
+            "unit": request.regulator_unit.name, "element": request.element_type.name,
+            "answer": str(request.get_status_display())}
+        body = request.answer_note
+    recipients = list(_bank_desk(request.application.bank_id))
+    return _send(recipients, actor=actor, kind="verification_answered", subject=subject, body=body,
+                 url=reverse("applications:detail", args=[request.application_id]),
+                 application=request.application, verification_request=request)

@@ -1,0 +1,215 @@
+"""Reads of applications and everything hanging off them. `<entities>_visible_to(user)` is the
+only door to each entity, for HTML views and API views alike; forbidden and missing are both
+404. Banks see an application once it is submitted, and the enterprise's profile and evidence
+only under the enterprise's authorisation for that bank."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from banks import selectors as bank_selectors
+from elements.models import Distinction, ElementType
+from elements.selectors import profile_get
+from identity.choices import BANK_ROLES, Role
+
+from .choices import LibraryMatch, Status, VerificationStatus
+from .models import (
+    AccessLog,
+    Application,
+    Claim,
+    Evidence,
+    HistoryEntry,
+    Notification,
+    VerificationRequest,
+)
+
+SEE_ALL = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR)
+
+
+def _role(user):
+    return user.role if user.is_authenticated else None
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    qs = Application.objects.select_related(
+        "enterprise__district", "enterprise__regulator_unit", "bank", "product", "branch", "authorisation",
+        "contract", "proposed_by", "decided_by")
+    role = _role(user)
+    if role is None:
+        return qs.none()
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    submitted = qs.exclude(status=Status.DRAFT)
+    if role in BANK_ROLES:
+        return submitted.filter(bank_id=user.bank_id)
+    if role == Role.DISTRICT_REGULATOR:
+        return submitted.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
+    if role in SEE_ALL:
+        return submitted
+    return qs.none()
+
+
+def application_list(user) -> QuerySet[Application]:
+    """For list pages and the API list: with the disbursed total, newest first within status."""
+    return applications_visible_to(user).annotate(disbursed_total=Sum("disbursements__amount")).order_by(
+        "-status_changed_at", "-id")
+
+
+def history_of(application) -> QuerySet[HistoryEntry]:
+    return application.history.select_related("actor").order_by("at", "id")
+
+
+def _authorised_for_bank(prefix="application__"):
+    return Q(**{f"{prefix}authorisation__isnull": False, f"{prefix}authorisation__revoked_at__isnull": True})
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    """The enterprise; the bank under an active authorisation once submitted; the regulator
+    unit a verification request on the application was sent to."""
+    qs = Evidence.objects.select_related("application", "claim__element_type", "uploaded_by", "reviewed_by")
+    role = _role(user)
+    if role == Role.ENTERPRISE:
+        return qs.filter(application__enterprise_id=user.enterprise_id)
+    if role in BANK_ROLES:
+        return qs.filter(_authorised_for_bank(), application__bank_id=user.bank_id).exclude(
+            application__status=Status.DRAFT)
+    if role == Role.DISTRICT_REGULATOR:
+        asked = VerificationRequest.objects.filter(application_id=OuterRef("application_id"),
+                                                   regulator_unit_id=user.regulator_unit_id)
+        return qs.filter(Exists(asked))
+    return qs.none()
+
+
+def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:
+    qs = VerificationRequest.objects.select_related(
+        "application__bank", "enterprise__district", "element_type__category", "regulator_unit", "asked_by",
+        "answered_by", "claim")
+    role = _role(user)
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if role in BANK_ROLES:
+        return qs.filter(application__bank_id=user.bank_id)
+    if role == Role.DISTRICT_REGULATOR:
+        return qs.filter(regulator_unit_id=user.regulator_unit_id)
+    if role in SEE_ALL:
+        return qs
+    return qs.none()
+
+
+def notifications_visible_to(user) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).select_related("application")
+
+
+def unread_count(user) -> int:
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+def access_log_visible_to(user) -> QuerySet[AccessLog]:
+    qs = AccessLog.objects.select_related("user", "application", "authorisation", "evidence")
+    role = _role(user)
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if role == Role.PLATFORM_ADMIN:
+        return qs
+    return qs.none()
+
+
+# --- matching claims and products against the library ----------------------------------------
+
+@dataclass
+class ClaimRow:
+    claim: Claim
+    match: str
+    detail: str  # what the library says (level, issuer, dates) or why it contradicts
+    evidence: list
+    open_request: VerificationRequest | None
+    requests: list
+
+
+def claims_matched(application, profile) -> list[ClaimRow]:
+    """Each claim against the library on the profile's date: confirmed (held and valid),
+    contradicted (the library has the record but it expired or was revoked, or the regulator
+    did not confirm it), or not in the library. Four queries whatever the number of claims."""
+    claims = list(application.claims.select_related("element_type__category").order_by(
+        "element_type__category__order", "element_type__order", "id"))
+    held = {}
+    for cat in profile.categories:
+        for e in cat.elements:
+            held.setdefault(e.code, e)
+    type_ids = [c.element_type_id for c in claims]
+    lapsed = {}
+    for d in Distinction.objects.filter(enterprise_id=application.enterprise_id,
+                                        element_type_id__in=type_ids).order_by("granted_on", "id"):
+        if not d.valid_on(profile.as_of):
+            lapsed[d.element_type_id] = d
+    evidence = {}
+    for ev in application.evidence.select_related("reviewed_by").order_by("uploaded_at", "id"):
+        evidence.setdefault(ev.claim_id, []).append(ev)
+    requests = {}
+    for vr in application.verification_requests.select_related("regulator_unit", "answered_by").order_by(
+            "asked_at", "id"):
+        requests.setdefault(vr.claim_id, []).append(vr)
+    rows = []
+    for claim in claims:
+        code = claim.element_type.code
+        reqs = requests.get(claim.pk, [])
+        refused = any(r.status == VerificationStatus.NOT_CONFIRMED for r in reqs)
+        if code in held:
+            h = held[code]
+            match = LibraryMatch.CONFIRMED
+            detail = " · ".join(str(x) for x in (h.level, h.issuer, h.certificate_no, h.granted_on and
+                                                 f"{h.granted_on}–{h.expires_on or ''}") if x)
+        elif claim.element_type_id in lapsed or refused:
+            match = LibraryMatch.CONTRADICTED
+            d = lapsed.get(claim.element_type_id)
+            detail = (f"{d.get_status_display()} {d.expires_on or d.revoked_on or ''}".strip() if d else
+                      str(next(r.answer_note for r in reqs if r.status == VerificationStatus.NOT_CONFIRMED)))
+        else:
+            match = LibraryMatch.NOT_IN_LIBRARY
+            detail = ""
+        open_request = next((r for r in reqs if r.status == VerificationStatus.OPEN), None)
+        rows.append(ClaimRow(claim=claim, match=match, detail=detail, evidence=evidence.get(claim.pk, []),
+                             open_request=open_request, requests=reqs))
+    return rows
+
+
+def claimable_types() -> QuerySet[ElementType]:
+    """Element types an enterprise can claim: distinctions still in the catalog."""
+    return ElementType.objects.filter(nature="distinction", retired_at__isnull=True).select_related(
+        "category").order_by("category__order", "order", "code")
+
+
+def profile_for(enterprise):
+    return profile_get(enterprise=enterprise)
+
+
+def product_options(enterprise, profile=None) -> list[dict]:
+    """Every product open to applications, with whether the enterprise meets it and what it
+    misses (banks' matching)."""
+    profile = profile or profile_get(enterprise=enterprise)
+    return bank_selectors.product_matches(bank_selectors.products_open_to(enterprise), profile)
+
+
+def profile_as_data(profile) -> dict:
+    def plain(value):
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(asdict(profile))
+
+
+def waited(application, now=None) -> timedelta:
+    return (now or timezone.now()) - application.status_changed_at
+
+
+def disbursed_total(application):
+    return application.disbursements.aggregate(total=Sum("amount"))["total"] or 0

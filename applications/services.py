@@ -1,0 +1,681 @@
+"""Writes of the application workflow. Every status change goes through
+`application_transition`: it locks the row, refuses what the map in `workflow.py` does not
+allow (TransitionNotAllowed, HTTP 409) without changing anything, time-stamps the stage,
+writes a history row and notifies the parties (in-app now, email after commit)."""
+
+import calendar
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banks import selectors as bank_selectors
+from banks.choices import GuaranteeType
+from elements import services as element_services
+from elements.models import ElementType
+from elements.selectors import profile_get
+from identity.choices import BANK_ROLES, Role
+from identity.services import enterprise_check
+from jingzhidai.errors import ApplicationError, TransitionNotAllowed
+
+from . import files, notifications, selectors
+from .choices import (
+    AccessKind,
+    Action,
+    ClaimOrigin,
+    EvidenceReview,
+    LibraryMatch,
+    Status,
+    VerificationStatus,
+)
+from .dates import add_working_days, due_working_days
+from .models import (
+    AccessLog,
+    Application,
+    Authorisation,
+    Claim,
+    Contract,
+    Disbursement,
+    Evidence,
+    HistoryEntry,
+    Notification,
+    VerificationRequest,
+)
+from .workflow import ENTERPRISE_EDITABLE, TRANSITIONS
+
+EDITABLE_FIELDS = ("amount", "term_months", "purpose", "purpose_description", "need_statement", "branch")
+RATE_LIMIT = Decimal("24")
+
+
+def _full_clean(obj, exclude=()):
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as e:
+        raise ApplicationError(" ".join(e.messages), {"fields": e.message_dict}, code="invalid")
+
+
+def _require(condition, message, *, field=None, code="invalid"):
+    if not condition:
+        raise ApplicationError(message, {field: [str(message)]} if field else None, code=code)
+
+
+def _require_enterprise_of(application, user):
+    if user.role != Role.ENTERPRISE or user.enterprise_id != application.enterprise_id:
+        raise ApplicationError(_("Only the applying enterprise can do this."), code="not_allowed", status_code=403)
+
+
+def _require_bank_staff_of(application, user, roles=(Role.BANK_OFFICER,)):
+    if user.role not in roles or user.bank_id != application.bank_id:
+        raise ApplicationError(_("Only the bank's %(roles)s can do this.") % {
+            "roles": "、".join(str(Role(r).label) for r in roles)}, code="not_allowed", status_code=403)
+
+
+def _actor_name(user):
+    return (user.get_full_name() or user.username) if user else ""
+
+
+# --- the enterprise's side: drafts, claims, evidence, authorisation ----------------------------
+
+def _check_product(product, *, enterprise, profile=None):
+    """A product the enterprise may apply for now: open, of a bank that takes new
+    applications, and whose quality conditions its profile meets."""
+    if not bank_selectors.bank_accepts_applications(product.bank):
+        raise ApplicationError(_("%(bank)s does not take new applications at present.") % {"bank": product.bank.name},
+                               {"product": [_("The bank does not take new applications.")]}, code="bank_closed")
+    if not bank_selectors.product_accepts_applications(product):
+        raise ApplicationError(_("This product is not open to applications."),
+                               {"product": [_("The product is not open to applications.")]}, code="product_closed")
+    meets, missing = bank_selectors.product_match(product, profile or profile_get(enterprise=enterprise))
+    if not meets:
+        raise ApplicationError(_("The enterprise does not meet this product's quality conditions: %(missing)s")
+                               % {"missing": " ".join(missing)}, {"product": missing}, code="conditions_not_met")
+
+
+def _check_terms(application):
+    product = application.product
+    errors = {}
+    if application.amount is not None and not (product.amount_min <= application.amount <= product.amount_max):
+        errors["amount"] = [_("This product lends between %(min)s and %(max)s yuan.") % {
+            "min": product.amount_min, "max": product.amount_max}]
+    if application.term_months is not None and not (
+            product.term_min_months <= application.term_months <= product.term_max_months):
+        errors["term_months"] = [_("This product's terms run from %(min)s to %(max)s months.") % {
+            "min": product.term_min_months, "max": product.term_max_months}]
+    if application.branch_id and application.branch.bank_id != application.bank_id:
+        errors["branch"] = [_("This branch is not an open branch of the chosen bank.")]
+    if errors:
+        raise ApplicationError(" ".join(str(m) for v in errors.values() for m in v), {"fields": errors},
+                               code="invalid")
+
+
+def _check_eligible(enterprise):
+    check = enterprise_check(enterprise.uscc)
+    if not check.eligible:
+        raise ApplicationError(_("The enterprise is not eligible for 京质贷: %(reasons)s") % {
+            "reasons": " ".join(check.reasons)}, code="not_eligible")
+
+
+def _claim_type(code) -> ElementType:
+    element_type = ElementType.objects.filter(code=(code or "").strip()).first()
+    if element_type is None:
+        raise ApplicationError(_("Unknown element: %(code)s.") % {"code": code}, {"element": [_("Unknown element.")]},
+                               code="unknown_element")
+    if element_type.nature != "distinction" or element_type.is_retired:
+        raise ApplicationError(_("%(name)s cannot be claimed: only distinctions in the catalog can.") % {
+            "name": element_type.name}, {"element": [_("Not a claimable distinction.")]}, code="not_claimable")
+    return element_type
+
+
+@transaction.atomic
+def application_create(*, user, product, amount, term_months, purpose, need_statement, purpose_description="",
+                       branch=None, claims=None, authorise=False) -> Application:
+    """A draft. Claims default to the distinctions the profile holds; `claims` (catalog codes)
+    replaces that list and may add claims the library lacks."""
+    if user.role != Role.ENTERPRISE or not user.enterprise_id:
+        raise ApplicationError(_("Only enterprise users apply."), code="not_allowed", status_code=403)
+    enterprise = user.enterprise
+    _check_eligible(enterprise)
+    profile = profile_get(enterprise=enterprise)
+    _check_product(product, enterprise=enterprise, profile=profile)
+    application = Application(enterprise=enterprise, bank=product.bank, product=product, branch=branch,
+                              amount=amount, term_months=term_months, purpose=purpose,
+                              purpose_description=purpose_description or "", need_statement=need_statement or "",
+                              created_by=user)
+    _full_clean(application)
+    _check_terms(application)
+    application.save()
+    held = {e.code for c in profile.categories if c.code != "credit" for e in c.elements}
+    codes = sorted(held) if claims is None else list(dict.fromkeys(claims))
+    for code in codes:
+        element_type = _claim_type(code)
+        Claim.objects.create(application=application, element_type=element_type,
+                             origin=ClaimOrigin.PROFILE if code in held else ClaimOrigin.ADDED)
+    if authorise:
+        authorisation_grant(application=application, user=user)
+    return application
+
+
+def _lock(application) -> Application:
+    return Application.objects.select_for_update().select_related("product", "bank", "enterprise").get(
+        pk=application.pk)
+
+
+@transaction.atomic
+def application_update(*, application, user, **fields) -> Application:
+    """Edit a draft (everything, including the product) or a returned application (not the
+    product: the bank already holds it)."""
+    app = _lock(application)
+    _require_enterprise_of(app, user)
+    if app.status not in ENTERPRISE_EDITABLE:
+        raise TransitionNotAllowed(_("The application can only be changed while it is a draft or returned."))
+    product = fields.pop("product", None)
+    if product is not None and product.pk != app.product_id:
+        if app.status != Status.DRAFT:
+            raise ApplicationError(_("The product can only be changed in a draft."), code="invalid")
+        _check_product(product, enterprise=app.enterprise)
+        app.product, app.bank = product, product.bank
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"claims", "authorise"}
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    claims = fields.pop("claims", None)
+    authorise = fields.pop("authorise", None)
+    for name, value in fields.items():
+        setattr(app, name, value if value is not None or name == "branch" else getattr(app, name))
+    _full_clean(app)
+    _check_terms(app)
+    app.save()
+    if claims is not None:
+        claims_set(application=app, user=user, codes=claims)
+    if authorise:
+        authorisation_grant(application=app, user=user)
+    return app
+
+
+@transaction.atomic
+def claims_set(*, application, user, codes) -> list[Claim]:
+    """Make the claim list exactly `codes` (evidence of dropped claims goes with them)."""
+    _require_enterprise_of(application, user)
+    if application.status not in ENTERPRISE_EDITABLE:
+        raise TransitionNotAllowed(_("Claims can only be changed while the application is a draft or returned."))
+    types = [_claim_type(c) for c in dict.fromkeys(codes)]
+    held = selectors.profile_for(application.enterprise).held_codes()
+    application.claims.exclude(element_type__in=types).delete()
+    existing = set(application.claims.values_list("element_type_id", flat=True))
+    for t in types:
+        if t.pk not in existing:
+            Claim.objects.create(application=application, element_type=t,
+                                 origin=ClaimOrigin.PROFILE if t.code in held else ClaimOrigin.ADDED)
+    return list(application.claims.all())
+
+
+@transaction.atomic
+def authorisation_grant(*, application, user) -> Authorisation:
+    """The enterprise authorises the application's bank to see its profile and evidence,
+    time-stamped."""
+    _require_enterprise_of(application, user)
+    existing = Authorisation.objects.filter(application=application).first()
+    if existing is not None:
+        if not existing.active:
+            raise ApplicationError(_("This application's authorisation has ended."), code="authorisation_ended")
+        return existing
+    return Authorisation.objects.create(application=application, enterprise_id=application.enterprise_id,
+                                        bank_id=application.bank_id, granted_by=user)
+
+
+@transaction.atomic
+def evidence_add(*, application, user, element_code, uploaded) -> Evidence:
+    """An evidence file for one claimed element (the claim is added if the enterprise had not
+    listed it yet). Judged by content, size-capped, hashed, stored under a generated path."""
+    app = _lock(application)
+    _require_enterprise_of(app, user)
+    if app.status not in ENTERPRISE_EDITABLE:
+        raise TransitionNotAllowed(_("Evidence can only be added while the application is a draft or returned."))
+    element_type = _claim_type(element_code)
+    checked = files.check_upload(uploaded)
+    claim = Claim.objects.filter(application=app, element_type=element_type).first()
+    if claim is None:
+        held = selectors.profile_for(app.enterprise).held_codes()
+        claim = Claim.objects.create(application=app, element_type=element_type,
+                                     origin=ClaimOrigin.PROFILE if element_type.code in held else ClaimOrigin.ADDED)
+    evidence = Evidence(application=app, claim=claim, original_name=checked.name, extension=checked.extension,
+                        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                        uploaded_by=user)
+    evidence.file.save("evidence", uploaded, save=False)
+    try:
+        _full_clean(evidence, exclude=("file",))
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence, user):
+    app = _lock(evidence.application)
+    _require_enterprise_of(app, user)
+    if app.status not in ENTERPRISE_EDITABLE:
+        raise TransitionNotAllowed(_("Evidence can only be removed while the application is a draft or returned."))
+    name = evidence.file.name
+    storage = evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def evidence_review(*, evidence, user, verified: bool, reason: str = "") -> Evidence:
+    """The officer marks one evidence item verified, or rejected with a reason."""
+    app = _lock(evidence.application)
+    _require_bank_staff_of(app, user)
+    if app.status != Status.UNDER_REVIEW:
+        raise TransitionNotAllowed(_("Evidence is checked once the application is accepted for verification."))
+    reason = (reason or "").strip()
+    if not verified and not reason:
+        raise ApplicationError(_("Give the reason for rejecting this evidence."), {"reason": [_("Required.")]},
+                               code="reason_required")
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    evidence.review = EvidenceReview.VERIFIED if verified else EvidenceReview.REJECTED
+    evidence.review_reason = reason
+    evidence.reviewed_by = user
+    evidence.reviewed_at = timezone.now()
+    evidence.save(update_fields=["review", "review_reason", "reviewed_by", "reviewed_at"])
+    return evidence
+
+
+def _log_access(*, application, user, kind, evidence=None):
+    authorisation = getattr(application, "authorisation", None) if user.role in BANK_ROLES else None
+    AccessLog.objects.create(application=application, enterprise_id=application.enterprise_id, user=user,
+                             organization=str(user.organization_name), authorisation=authorisation, kind=kind,
+                             evidence=evidence)
+
+
+def _require_authorised(application, user):
+    if user.role in BANK_ROLES:
+        authorisation = Authorisation.objects.filter(application=application, revoked_at__isnull=True).first()
+        if authorisation is None or application.status == Status.DRAFT:
+            raise ApplicationError(_("The enterprise has not authorised this bank to see its quality profile."),
+                                   code="not_authorised", status_code=403)
+
+
+@transaction.atomic
+def profile_open(*, application, user):
+    """The enterprise's quality profile for someone who may see the application. A bank needs
+    the enterprise's authorisation; every bank open is logged."""
+    _require_authorised(application, user)
+    profile = profile_get(enterprise=application.enterprise)
+    if user.role != Role.ENTERPRISE:
+        _log_access(application=application, user=user, kind=AccessKind.PROFILE)
+    return profile
+
+
+@transaction.atomic
+def evidence_open(*, evidence, user):
+    """Open an evidence file that `evidence_visible_to(user)` lets the user see; logged unless
+    the user is the enterprise itself."""
+    if user.role != Role.ENTERPRISE:
+        _log_access(application=evidence.application, user=user, kind=AccessKind.EVIDENCE, evidence=evidence)
+    return evidence.file.open("rb")
+
+
+# --- the transition ----------------------------------------------------------------------------
+
+@transaction.atomic
+def application_transition(*, application, action, user, note="", apply=None) -> Application:
+    """The only code that assigns `Application.status`."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionNotAllowed(_("Unknown action: %(action)s.") % {"action": action})
+    app = _lock(application)
+    if user.role == Role.ENTERPRISE:
+        _require_enterprise_of(app, user)
+    elif user.role in BANK_ROLES:
+        _require_bank_staff_of(app, user, roles=tuple(transition.roles) or (user.role,))
+    if user.role not in transition.roles:
+        raise ApplicationError(_("%(role)s cannot %(action)s an application.") % {
+            "role": Role(user.role).label, "action": str(Action(action).label).lower()},
+            code="not_allowed", status_code=403)
+    if app.status not in transition.sources:
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not possible while the application is “%(status)s”.") % {
+                "action": Action(action).label, "status": Status(app.status).label},
+            {"status": app.status, "allowed_from": sorted(transition.sources)})
+    from_status = app.status
+    if apply is not None:
+        apply(app)
+    now = timezone.now()
+    app.status = transition.target
+    app.status_changed_at = now
+    if getattr(app, transition.stamp) is None:
+        setattr(app, transition.stamp, now)
+    app.save()
+    HistoryEntry.objects.create(application=app, action=action, from_status=from_status, to_status=app.status,
+                                actor=user, actor_name=_actor_name(user), note=note or "", at=now)
+    notifications.notify_transition(app, action=action, actor=user, from_status=from_status, note=note)
+    return app
+
+
+def _unconfirmed_without_evidence(app) -> list[str]:
+    profile = profile_get(enterprise=app.enterprise)
+    rows = selectors.claims_matched(app, profile)
+    return [str(r.claim.element_type.name) for r in rows
+            if r.match != LibraryMatch.CONFIRMED and not r.evidence]
+
+
+def application_submit(*, application, user, note="") -> Application:
+    def apply(app):
+        if app.status == Status.DRAFT:
+            # A new application for the bank: the bank must take new ones, the product be open
+            # and met. A returned application is already held by the bank and carries on.
+            _check_eligible(app.enterprise)
+            _check_product(app.product, enterprise=app.enterprise)
+            _check_terms(app)
+        if not Authorisation.objects.filter(application=app, revoked_at__isnull=True).exists():
+            raise ApplicationError(_("Authorise the bank to see your quality profile and evidence before "
+                                     "submitting."), {"authorise": [_("Required.")]}, code="authorisation_required")
+        missing = _unconfirmed_without_evidence(app)
+        if missing:
+            raise ApplicationError(_("Attach evidence for the claims the library does not confirm: %(names)s.") % {
+                "names": "、".join(missing)}, {"evidence": missing}, code="evidence_required")
+
+    return application_transition(application=application, action=Action.SUBMIT, user=user, note=note, apply=apply)
+
+
+def application_withdraw(*, application, user, note="") -> Application:
+    def apply(app):
+        # The bank's view of the profile and evidence ends with the application.
+        Authorisation.objects.filter(application=app, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+    return application_transition(application=application, action=Action.WITHDRAW, user=user, note=note,
+                                  apply=apply)
+
+
+def application_accept(*, application, user, note="") -> Application:
+    return application_transition(application=application, action=Action.ACCEPT, user=user, note=note)
+
+
+def application_return(*, application, user, note) -> Application:
+    note = (note or "").strip()
+
+    def apply(app):
+        _require(note, _("Say what material the enterprise should add."), field="note", code="note_required")
+        app.return_note = note
+
+    return application_transition(application=application, action=Action.RETURN, user=user, note=note, apply=apply)
+
+
+def _decimal(value, field):
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ApplicationError(_("Enter a number."), {field: [_("Enter a number.")]}, code="invalid")
+    if not result.is_finite():
+        raise ApplicationError(_("Enter a number."), {field: [_("Enter a number.")]}, code="invalid")
+    return result
+
+
+def application_propose(*, application, user, credit_line, annual_rate, term_months, guarantee_type,
+                        notes="") -> Application:
+    credit_line = _decimal(credit_line, "credit_line")
+    annual_rate = _decimal(annual_rate, "annual_rate")
+
+    def apply(app):
+        product = app.product
+        errors = {}
+        if not (product.amount_min <= credit_line <= product.amount_max):
+            errors["credit_line"] = [_("This product lends between %(min)s and %(max)s yuan.") % {
+                "min": product.amount_min, "max": product.amount_max}]
+        rate_range = bank_selectors.product_rate_range(product, bank_selectors.lpr_current())
+        if not (Decimal(0) < annual_rate <= RATE_LIMIT):
+            errors["annual_rate"] = [_("An annual rate is above 0 and at most %(max)s%%.") % {"max": RATE_LIMIT}]
+        elif rate_range and not (rate_range[0] <= annual_rate <= rate_range[1]):
+            errors["annual_rate"] = [_("This product's rate runs from %(min)s%% to %(max)s%%.") % {
+                "min": rate_range[0], "max": rate_range[1]}]
+        try:
+            months = int(term_months)
+        except (TypeError, ValueError):
+            months = None
+        if months is None or not (product.term_min_months <= months <= product.term_max_months):
+            errors["term_months"] = [_("This product's terms run from %(min)s to %(max)s months.") % {
+                "min": product.term_min_months, "max": product.term_max_months}]
+        if guarantee_type not in product.guarantee_types:
+            errors["guarantee_type"] = [_("This product offers: %(types)s.") % {
+                "types": "、".join(str(GuaranteeType(g).label) for g in product.guarantee_types)}]
+        if errors:
+            raise ApplicationError(" ".join(str(m) for v in errors.values() for m in v), {"fields": errors},
+                                   code="invalid")
+        if app.evidence.filter(review=EvidenceReview.PENDING).exists():
+            raise ApplicationError(_("Mark every evidence item verified or rejected before proposing."),
+                                   code="evidence_unchecked")
+        if app.verification_requests.filter(status=VerificationStatus.OPEN).exists():
+            raise ApplicationError(_("Wait for the regulator's answers to the open verification requests."),
+                                   code="verification_open")
+        app.proposed_by = user
+        app.credit_line, app.annual_rate, app.decided_term_months = credit_line, annual_rate, months
+        app.guarantee_type = guarantee_type
+        app.proposal_notes = notes or ""
+        app.decision_profile = selectors.profile_as_data(profile_get(enterprise=app.enterprise))
+
+    # The proposal notes are the bank's internal reasoning: kept on the application for the bank,
+    # not in the history or the notifications the enterprise reads.
+    return application_transition(application=application, action=Action.PROPOSE, user=user, apply=apply)
+
+
+def _maker_checker(app, user):
+    if app.proposed_by_id == user.pk:
+        raise TransitionNotAllowed(_("The approver must not be the officer who proposed the decision."),
+                                   code="maker_checker")
+
+
+def application_approve(*, application, user, note="") -> Application:
+    def apply(app):
+        _maker_checker(app, user)
+        app.decided_by = user
+        app.decision_reason = note or ""
+
+    return application_transition(application=application, action=Action.APPROVE, user=user, note=note,
+                                  apply=apply)
+
+
+def application_reject(*, application, user, reason) -> Application:
+    reason = (reason or "").strip()
+
+    def apply(app):
+        _maker_checker(app, user)
+        _require(reason, _("Give the reason for the rejection; the enterprise will see it."), field="reason",
+                 code="reason_required")
+        app.decided_by = user
+        app.decision_reason = reason
+
+    return application_transition(application=application, action=Action.REJECT, user=user, note=reason,
+                                  apply=apply)
+
+
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def application_contract(*, application, user, number, signed_on=None, amount=None, annual_rate=None,
+                         term_months=None, maturity_on=None) -> Application:
+    """The loan contract: by default on the approved terms; maturity defaults to the signing
+    date plus the term."""
+    number = (number or "").strip()
+
+    def apply(app):
+        errors = {}
+        if not number:
+            errors["number"] = [_("Enter the contract number.")]
+        value = _decimal(amount if amount not in (None, "") else app.credit_line, "amount")
+        rate = _decimal(annual_rate if annual_rate not in (None, "") else app.annual_rate, "annual_rate")
+        months = int(term_months or app.decided_term_months)
+        signed = signed_on or timezone.localdate()
+        if value <= 0 or value > app.credit_line:
+            errors["amount"] = [_("The contract amount is above 0 and at most the approved credit line "
+                                  "(%(line)s yuan).") % {"line": app.credit_line}]
+        if signed > timezone.localdate():
+            errors["signed_on"] = [_("The signing date cannot be in the future.")]
+        maturity = maturity_on or add_months(signed, months)
+        if maturity <= signed:
+            errors["maturity_on"] = [_("The maturity date is after the signing date.")]
+        if not (Decimal(0) < rate <= RATE_LIMIT):
+            errors["annual_rate"] = [_("An annual rate is above 0 and at most %(max)s%%.") % {"max": RATE_LIMIT}]
+        if errors:
+            raise ApplicationError(" ".join(str(m) for v in errors.values() for m in v), {"fields": errors},
+                                   code="invalid")
+        if Contract.objects.filter(bank_id=app.bank_id, number=number).exists():
+            raise ApplicationError(_("The bank already has a contract with this number."),
+                                   {"fields": {"number": [_("Already used.")]}}, code="duplicate")
+        contract = Contract(application=app, bank_id=app.bank_id, number=number, signed_on=signed, amount=value,
+                            annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user)
+        _full_clean(contract)
+        try:
+            with transaction.atomic():
+                contract.save()
+        except IntegrityError:
+            raise ApplicationError(_("The bank already has a contract with this number."), code="duplicate")
+
+    return application_transition(application=application, action=Action.CONTRACT, user=user,
+                                  note=_("Contract %(no)s") % {"no": number}, apply=apply)
+
+
+def application_disburse(*, application, user, amount, date=None) -> Application:
+    """One disbursement. The application row is locked by the transition, so the total of
+    disbursements is summed under the lock: two at once cannot both exceed the contract."""
+    value = _decimal(amount, "amount")
+
+    def apply(app):
+        contract = Contract.objects.get(application=app)
+        day = date or timezone.localdate()
+        already = app.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        if value <= 0:
+            raise ApplicationError(_("A disbursement is above 0."), {"fields": {"amount": [_("Above 0.")]}},
+                                   code="invalid")
+        if already + value > contract.amount:
+            raise TransitionNotAllowed(
+                _("This would disburse %(total)s yuan in total, more than the contract amount of %(contract)s "
+                  "yuan (already disbursed: %(already)s).") % {
+                    "total": already + value, "contract": contract.amount, "already": already},
+                {"remaining": str(contract.amount - already)}, code="over_contract")
+        if day < contract.signed_on or day > timezone.localdate():
+            raise ApplicationError(_("The disbursement date is between the signing date and today."),
+                                   {"fields": {"date": [_("Out of range.")]}}, code="invalid")
+        Disbursement.objects.create(application=app, contract=contract, amount=value, date=day, recorded_by=user)
+
+    return application_transition(application=application, action=Action.DISBURSE, user=user,
+                                  note=_("%(amount)s yuan on %(date)s") % {"amount": value,
+                                                                           "date": date or timezone.localdate()},
+                                  apply=apply)
+
+
+ACTIONS = {
+    Action.SUBMIT: application_submit,
+    Action.WITHDRAW: application_withdraw,
+    Action.ACCEPT: application_accept,
+    Action.RETURN: application_return,
+    Action.PROPOSE: application_propose,
+    Action.APPROVE: application_approve,
+    Action.REJECT: application_reject,
+    Action.CONTRACT: application_contract,
+    Action.DISBURSE: application_disburse,
+}
+
+
+# --- verification requests -----------------------------------------------------------------------
+
+@transaction.atomic
+def verification_request_create(*, application, user, element_code, question) -> VerificationRequest:
+    """The officer asks the enterprise's competent regulator unit to confirm a claim the
+    library does not confirm; due in VERIFICATION_DUE_WORKING_DAYS working days."""
+    app = _lock(application)
+    _require_bank_staff_of(app, user)
+    if app.status != Status.UNDER_REVIEW:
+        raise TransitionNotAllowed(_("Verification requests are sent while the application is under verification."))
+    question = (question or "").strip()
+    _require(question, _("Write the question for the regulator."), field="question", code="question_required")
+    element_type = ElementType.objects.filter(code=(element_code or "").strip()).first()
+    claim = Claim.objects.filter(application=app, element_type=element_type).first() if element_type else None
+    if claim is None:
+        raise ApplicationError(_("The enterprise does not claim this element in this application."),
+                               {"element": [_("Not claimed in this application.")]}, code="not_claimed")
+    if element_type.code in profile_get(enterprise=app.enterprise).held_codes():
+        raise ApplicationError(_("The library already confirms this element; no request is needed."),
+                               {"element": [_("Already confirmed by the library.")]}, code="already_confirmed")
+    unit = app.enterprise.regulator_unit
+    if unit is None:
+        raise ApplicationError(_("The enterprise has no competent regulator unit on record."), code="no_unit")
+    if VerificationRequest.objects.filter(claim=claim, status=VerificationStatus.OPEN).exists():
+        raise ApplicationError(_("A request about this element is already awaiting an answer."), code="duplicate")
+    request = VerificationRequest(application=app, claim=claim, element_type=element_type,
+                                  enterprise_id=app.enterprise_id, regulator_unit=unit, question=question,
+                                  asked_by=user, due_on=add_working_days(timezone.localdate(), due_working_days()))
+    _full_clean(request, exclude=("answer_file",))
+    request.save()
+    notifications.notify_verification_asked(request, actor=user)
+    return request
+
+
+@transaction.atomic
+def verification_request_answer(*, request, user, confirmed: bool, note="", uploaded=None, level="", issuer="",
+                                certificate_no="", granted_on=None, expires_on=None) -> VerificationRequest:
+    """The district regulator answers. A confirmed claim becomes a library record whose
+    provenance is this regulator's confirmation (elements.services.distinction_record)."""
+    req = VerificationRequest.objects.select_for_update().select_related(
+        "application__bank", "element_type", "enterprise", "regulator_unit").get(pk=request.pk)
+    if user.role != Role.DISTRICT_REGULATOR or user.regulator_unit_id != req.regulator_unit_id:
+        raise ApplicationError(_("Only the regulator unit asked can answer."), code="not_allowed", status_code=403)
+    if req.status != VerificationStatus.OPEN:
+        raise TransitionNotAllowed(_("This request has already been answered."))
+    note = (note or "").strip()
+    if not confirmed and not note:
+        raise ApplicationError(_("Say why the claim is not confirmed."), {"note": [_("Required.")]},
+                               code="note_required")
+    if uploaded is not None:
+        checked = files.check_upload(uploaded)
+        req.answer_file_name, req.answer_file_extension = checked.name, checked.extension
+        req.answer_file_content_type, req.answer_file_sha256 = checked.content_type, checked.sha256
+        req.answer_file.save("answer", uploaded, save=False)
+    try:
+        if confirmed:
+            reason = _("Verification request #%(no)s from %(bank)s") % {"no": req.pk,
+                                                                        "bank": req.application.bank.name}
+            if note:
+                reason = f"{reason}: {note}"
+            req.distinction = element_services.distinction_record(
+                enterprise=req.enterprise, element_type=req.element_type, user=user, reason=reason[:300],
+                level=level, issuer=issuer, certificate_no=certificate_no, granted_on=granted_on,
+                expires_on=expires_on, claim=True)
+        req.status = VerificationStatus.CONFIRMED if confirmed else VerificationStatus.NOT_CONFIRMED
+        req.answer_note = note
+        req.answered_by = user
+        req.answered_at = timezone.now()
+        req.save()
+    except Exception:
+        if uploaded is not None and req.answer_file:
+            req.answer_file.delete(save=False)  # the answer did not happen; neither does its file
+        raise
+    notifications.notify_verification_answered(req, actor=user)
+    return req
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+def notification_email_send(*, notification_id) -> bool:
+    n = Notification.objects.select_related("recipient").filter(pk=notification_id, emailed_at__isnull=True).first()
+    if n is None or not n.recipient.email:
+        return False
+    send_mail(n.subject, f"{n.body}\n\n{n.url}".strip(), None, [n.recipient.email])
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task(name="applications.notification_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notification_email(notification_id: int) -> bool:
+    """Thin: the service decides what to send."""
+    from .services import notification_email_send
+
+    return notification_email_send(notification_id=notification_id)

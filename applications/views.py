@@ -1,0 +1,340 @@
+"""Pages of the application workflow. Objects come through the selectors' doors (others are
+404); every write calls a service; a refused step shows the service's message."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+from django_filters.views import FilterView
+
+from banks import selectors as bank_selectors
+from identity.choices import BANK_ROLES, Role
+from identity.views import RoleRequiredMixin
+from jingzhidai.errors import ApplicationError
+from jingzhidai.scoping import get_visible_or_404
+
+from . import forms, selectors, services
+from .choices import Action, LibraryMatch, Status
+from .filters import ApplicationFilter
+from .workflow import ENTERPRISE_EDITABLE, allowed_actions
+
+
+def _error(request, error: ApplicationError):
+    messages.error(request, str(error.message))
+
+
+class ApplicationListView(LoginRequiredMixin, FilterView):
+    """The enterprise's applications; the bank's queue (with how long each has waited);
+    the regulators' view of their district's applications."""
+
+    filterset_class = ApplicationFilter
+    template_name = "applications/application_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.application_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["now"] = timezone.now()
+        ctx["is_bank"] = self.request.user.role in BANK_ROLES
+        ctx["is_enterprise"] = self.request.user.role == Role.ENTERPRISE
+        return ctx
+
+
+def _application_form(request, *, data=None, initial=None, fixed_product=None):
+    enterprise = request.user.enterprise
+    profile = selectors.profile_for(enterprise)
+    options = selectors.product_options(enterprise, profile)
+    held = [e.code for c in profile.categories if c.code != "credit" for e in c.elements]
+    form = forms.ApplicationForm(data, initial=initial, product_options=options,
+                                 claim_types=selectors.claimable_types(), held=held, fixed_product=fixed_product)
+    return form, profile
+
+
+class ApplicationCreateView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+    template_name = "applications/application_form.html"
+
+    def get(self, request):
+        form, profile = _application_form(request, initial=self._initial(request))
+        return render(request, self.template_name, {"form": form, "profile": profile})
+
+    def _initial(self, request):
+        profile_held = selectors.profile_for(request.user.enterprise)
+        initial = {"claims": [e.code for c in profile_held.categories if c.code != "credit" for e in c.elements],
+                   "purpose": "quality"}
+        if request.GET.get("product", "").isdigit():
+            initial["product"] = int(request.GET["product"])
+        return initial
+
+    def post(self, request):
+        form, profile = _application_form(request, data=request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            product = next(row["product"] for row in form.product_options if row["product"].pk == d["product"])
+            try:
+                app = services.application_create(
+                    user=request.user, product=product, branch=d["branch"], amount=d["amount"],
+                    term_months=d["term_months"], purpose=d["purpose"], purpose_description=d["purpose_description"],
+                    need_statement=d["need_statement"], claims=d["claims"], authorise=d["authorise"])
+            except ApplicationError as e:
+                form.add_error(None, str(e.message))
+            else:
+                messages.success(request, _("The draft is saved. Attach evidence, then submit it."))
+                return redirect("applications:detail", pk=app.pk)
+        return render(request, self.template_name, {"form": form, "profile": profile})
+
+
+class BranchOptionsView(RoleRequiredMixin, View):
+    """htmx: the open branches of the chosen product's bank, as <option>s for the form."""
+
+    roles = (Role.ENTERPRISE,)
+
+    def get(self, request):
+        product_id = request.GET.get("product", "")
+        branches = []
+        if product_id.isdigit():
+            product = bank_selectors.products_open_to(request.user.enterprise).filter(pk=int(product_id)).first()
+            if product is not None:
+                branches = bank_selectors.branches_of(product.bank).filter(is_active=True)
+        return render(request, "applications/_branch_options.html", {"branches": branches})
+
+
+class ApplicationEditView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+    template_name = "applications/application_form.html"
+
+    def _get(self, request, pk):
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        if app.status not in ENTERPRISE_EDITABLE:
+            messages.error(request, _("The application can only be changed while it is a draft or returned."))
+            return app, False
+        return app, True
+
+    def get(self, request, pk):
+        app, ok = self._get(request, pk)
+        if not ok:
+            return redirect("applications:detail", pk=app.pk)
+        initial = {"product": app.product_id, "branch": app.branch_id, "amount": app.amount,
+                   "term_months": app.term_months, "purpose": app.purpose,
+                   "purpose_description": app.purpose_description, "need_statement": app.need_statement,
+                   "claims": [c.element_type.code for c in app.claims.select_related("element_type")],
+                   "authorise": hasattr(app, "authorisation")}
+        form, profile = _application_form(request, initial=initial, fixed_product=app.product)
+        return render(request, self.template_name, {"form": form, "profile": profile, "application": app})
+
+    def post(self, request, pk):
+        app, ok = self._get(request, pk)
+        if not ok:
+            return redirect("applications:detail", pk=app.pk)
+        form, profile = _application_form(request, data=request.POST, fixed_product=app.product)
+        if form.is_valid():
+            d = form.cleaned_data
+            fields = {k: d[k] for k in ("branch", "amount", "term_months", "purpose", "purpose_description",
+                                        "need_statement")}
+            if d["product"] != app.product_id:
+                fields["product"] = next(r["product"] for r in form.product_options if r["product"].pk == d["product"])
+            try:
+                services.application_update(application=app, user=request.user, claims=d["claims"],
+                                            authorise=d["authorise"], **fields)
+            except ApplicationError as e:
+                form.add_error(None, str(e.message))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("applications:detail", pk=app.pk)
+        return render(request, self.template_name, {"form": form, "profile": profile, "application": app})
+
+
+class ApplicationDetailView(LoginRequiredMixin, View):
+    template_name = "applications/application_detail.html"
+
+    def get(self, request, pk):
+        user = request.user
+        app = get_visible_or_404(selectors.applications_visible_to(user), pk=pk)
+        profile, profile_error = None, ""
+        try:
+            profile = services.profile_open(application=app, user=user)
+        except ApplicationError as e:
+            profile_error = str(e.message)
+        rows = selectors.claims_matched(app, profile) if profile is not None else []
+        visible_evidence = set(selectors.evidence_visible_to(user).filter(application=app).values_list("pk", flat=True))
+        actions = allowed_actions(app.status, user.role)
+        ctx = {
+            "application": app, "profile": profile, "profile_error": profile_error, "rows": rows,
+            "visible_evidence": visible_evidence, "history": selectors.history_of(app),
+            "actions": actions, "Action": Action, "LibraryMatch": LibraryMatch,
+            "is_enterprise": user.role == Role.ENTERPRISE, "is_bank": user.role in BANK_ROLES,
+            "editable": user.role == Role.ENTERPRISE and app.status in ENTERPRISE_EDITABLE,
+            "reviewing": user.role == Role.BANK_OFFICER and app.status == Status.UNDER_REVIEW,
+            "authorisation": getattr(app, "authorisation", None) if hasattr(app, "authorisation") else None,
+            "disbursements": app.disbursements.select_related("recorded_by").order_by("date", "id"),
+            "disbursed_total": selectors.disbursed_total(app),
+            "contract": getattr(app, "contract", None) if hasattr(app, "contract") else None,
+            "requests": app.verification_requests.select_related("element_type", "regulator_unit").order_by(
+                "asked_at", "id"),
+            "claimable": selectors.claimable_types() if user.role == Role.ENTERPRISE else [],
+            "propose_form": forms.ProposeForm(initial={"credit_line": app.amount, "term_months": app.term_months,
+                                                       "guarantee_type": (app.product.guarantee_types or [""])[0]}),
+            "contract_form": forms.ContractForm(initial={"signed_on": timezone.localdate()}),
+            "disburse_form": forms.DisburseForm(initial={"date": timezone.localdate()}),
+        }
+        return render(request, self.template_name, ctx)
+
+
+# Every workflow step from the HTML side: the form field names match the API's.
+def _step(action, app, user, post):
+    if action == Action.PROPOSE:
+        return services.application_propose(application=app, user=user, credit_line=post.get("credit_line"),
+                                            annual_rate=post.get("annual_rate"),
+                                            term_months=post.get("term_months"),
+                                            guarantee_type=post.get("guarantee_type", ""),
+                                            notes=post.get("notes", ""))
+    if action == Action.CONTRACT:
+        form = forms.ContractForm(post)
+        if not form.is_valid():
+            raise ApplicationError(_("Check the contract fields: %(errors)s") % {
+                "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
+        return services.application_contract(application=app, user=user, **form.cleaned_data)
+    if action == Action.DISBURSE:
+        form = forms.DisburseForm(post)
+        if not form.is_valid():
+            raise ApplicationError(_("Check the disbursement fields: %(errors)s") % {
+                "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
+        return services.application_disburse(application=app, user=user, **form.cleaned_data)
+    if action == Action.REJECT:
+        return services.application_reject(application=app, user=user, reason=post.get("reason", ""))
+    if action == Action.RETURN:
+        return services.application_return(application=app, user=user, note=post.get("note", ""))
+    return services.ACTIONS[action](application=app, user=user, note=post.get("note", ""))
+
+
+class TransitionView(LoginRequiredMixin, View):
+    def post(self, request, pk, action):
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        if action not in Action.values:
+            raise Http404
+        try:
+            _step(action, app, request.user, request.POST)
+        except ApplicationError as e:
+            _error(request, e)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+        return redirect("applications:detail", pk=app.pk)
+
+
+class AuthoriseView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+
+    def post(self, request, pk):
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        try:
+            services.authorisation_grant(application=app, user=request.user)
+        except ApplicationError as e:
+            _error(request, e)
+        return redirect("applications:detail", pk=app.pk)
+
+
+class EvidenceUploadView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+
+    def post(self, request, pk):
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        try:
+            services.evidence_add(application=app, user=request.user, element_code=request.POST.get("element", ""),
+                                  uploaded=request.FILES.get("file"))
+        except ApplicationError as e:
+            _error(request, e)
+        else:
+            messages.success(request, _("The file is attached."))
+        return redirect("applications:detail", pk=app.pk)
+
+
+class EvidenceDeleteView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+
+    def post(self, request, pk, evidence_id):
+        ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application_id=pk)
+        try:
+            services.evidence_remove(evidence=ev, user=request.user)
+        except ApplicationError as e:
+            _error(request, e)
+        return redirect("applications:detail", pk=pk)
+
+
+def file_response(handle, *, name, content_type):
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk, evidence_id):
+        ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application_id=pk)
+        return file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
+                             content_type=ev.content_type)
+
+
+class EvidenceReviewView(RoleRequiredMixin, View):
+    roles = (Role.BANK_OFFICER,)
+
+    def post(self, request, pk, evidence_id):
+        ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application_id=pk)
+        try:
+            services.evidence_review(evidence=ev, user=request.user, verified=request.POST.get("verdict") == "verified",
+                                     reason=request.POST.get("reason", ""))
+        except ApplicationError as e:
+            _error(request, e)
+        return redirect("applications:detail", pk=pk)
+
+
+class VerificationRequestCreateView(RoleRequiredMixin, View):
+    roles = (Role.BANK_OFFICER,)
+
+    def post(self, request, pk):
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        try:
+            services.verification_request_create(application=app, user=request.user,
+                                                 element_code=request.POST.get("element", ""),
+                                                 question=request.POST.get("question", ""))
+        except ApplicationError as e:
+            _error(request, e)
+        else:
+            messages.success(request, _("The request was sent to the district regulator."))
+        return redirect("applications:detail", pk=app.pk)
+
+
+class AccessLogView(RoleRequiredMixin, ListView):
+    """The enterprise sees every time a bank opened its profile or an evidence file."""
+
+    roles = (Role.ENTERPRISE, Role.PLATFORM_ADMIN)
+    template_name = "applications/accesslog_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.access_log_visible_to(self.request.user).order_by("-at", "-id")
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "applications/notification_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.notifications_visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def post(self, request):
+        ids = request.POST.getlist("id") or None
+        services.notifications_mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None)
+        return redirect("applications:notifications")
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        n = get_visible_or_404(selectors.notifications_visible_to(request.user), pk=pk)
+        services.notifications_mark_read(user=request.user, ids=[n.pk])
+        return redirect(n.url or "applications:notifications")

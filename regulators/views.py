@@ -1,0 +1,80 @@
+"""District regulators' inbox of verification requests (notice §四 (二)): answer confirmed or
+not confirmed, with a note and an optional file; overdue requests are marked."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_filters.views import FilterView
+
+from applications import selectors
+from applications.choices import VerificationStatus
+from applications.filters import VerificationRequestFilter
+from applications.forms import AnswerForm
+from applications.services import verification_request_answer
+from applications.views import file_response
+from identity.choices import Role
+from identity.views import RoleRequiredMixin
+from jingzhidai.errors import ApplicationError
+from jingzhidai.scoping import get_visible_or_404
+
+
+class InboxView(RoleRequiredMixin, FilterView):
+    roles = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
+    filterset_class = VerificationRequestFilter
+    template_name = "regulators/verificationrequest_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.verification_requests_visible_to(self.request.user).order_by("status", "due_on", "id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class RequestDetailView(LoginRequiredMixin, View):
+    template_name = "regulators/verificationrequest_detail.html"
+
+    def _context(self, request, req, form=None):
+        user = request.user
+        can_answer = (user.role == Role.DISTRICT_REGULATOR and user.regulator_unit_id == req.regulator_unit_id
+                      and req.status == VerificationStatus.OPEN)
+        evidence = selectors.evidence_visible_to(user).filter(application_id=req.application_id,
+                                                               claim_id=req.claim_id)
+        return {"req": req, "form": form or AnswerForm(), "can_answer": can_answer, "evidence": evidence,
+                "overdue": req.is_overdue()}
+
+    def get(self, request, pk):
+        req = get_visible_or_404(selectors.verification_requests_visible_to(request.user), pk=pk)
+        return render(request, self.template_name, self._context(request, req))
+
+    def post(self, request, pk):
+        req = get_visible_or_404(selectors.verification_requests_visible_to(request.user), pk=pk)
+        form = AnswerForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                verification_request_answer(request=req, user=request.user, confirmed=d["confirmed"], note=d["note"],
+                                            uploaded=d["file"], level=d["level"], issuer=d["issuer"],
+                                            certificate_no=d["certificate_no"], granted_on=d["granted_on"],
+                                            expires_on=d["expires_on"])
+            except ApplicationError as e:
+                form.add_error(None, str(e.message))
+            else:
+                messages.success(request, _("Your answer was sent to the bank."))
+                return redirect("regulators:request_detail", pk=req.pk)
+        return render(request, self.template_name, self._context(request, req, form), status=400)
+
+
+class AnswerFileView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        req = get_visible_or_404(selectors.verification_requests_visible_to(request.user), pk=pk)
+        if not req.answer_file:
+            raise Http404
+        return file_response(req.answer_file.open("rb"), name=req.answer_file_name,
+                             content_type=req.answer_file_content_type)

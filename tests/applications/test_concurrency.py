@@ -1,0 +1,90 @@
+"""Two users acting at once: the transition locks the row, so exactly one wins. Needs
+PostgreSQL (SQLite serialises whole transactions and has no row locks)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from applications import services
+from applications.choices import Status
+from applications.models import Application, Disbursement, HistoryEntry
+from identity.choices import Role
+from jingzhidai.errors import ApplicationError, TransitionNotAllowed
+
+from ..factories import UserFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reference_data_restored"),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="row locks (select_for_update) need PostgreSQL; run with DATABASE_URL=postgres://…"),
+]
+
+
+def _race(*calls):
+    """Run the calls at the same moment in threads; return (results, errors)."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except ApplicationError as e:
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, errors
+
+
+def test_two_approvals_at_once_exactly_one_wins(flow, world):
+    app = flow.to(Status.PROPOSED)
+    second = UserFactory(role=Role.BANK_APPROVER, bank=world.bank)
+    results, errors = _race(lambda: services.application_approve(application=app, user=world.approver),
+                            lambda: services.application_approve(application=app, user=second))
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], TransitionNotAllowed)
+    app.refresh_from_db()
+    assert app.status == Status.APPROVED
+    assert HistoryEntry.objects.filter(application=app, to_status=Status.APPROVED).count() == 1
+
+
+def test_approve_and_reject_at_once_exactly_one_wins(flow, world):
+    app = flow.to(Status.PROPOSED)
+    second = UserFactory(role=Role.BANK_APPROVER, bank=world.bank)
+    results, errors = _race(lambda: services.application_approve(application=app, user=world.approver),
+                            lambda: services.application_reject(application=app, user=second, reason="不符合"))
+    assert len(results) == 1 and len(errors) == 1
+    app.refresh_from_db()
+    assert app.status in (Status.APPROVED, Status.REJECTED)
+    assert HistoryEntry.objects.filter(application=app, from_status=Status.PROPOSED).count() == 1
+
+
+def test_two_disbursements_at_once_never_exceed_the_contract(flow, world):
+    app = flow.to(Status.CONTRACTED)  # contract of 1 000 000
+    results, errors = _race(
+        lambda: services.application_disburse(application=app, user=world.approver, amount="600000"),
+        lambda: services.application_disburse(application=app, user=world.officer, amount="600000"))
+    assert len(results) == 1 and len(errors) == 1
+    assert errors[0].code == "over_contract"
+    assert Disbursement.objects.filter(application=app).count() == 1
+    assert sum(d.amount for d in Disbursement.objects.filter(application=app)) == Decimal("600000")
+    assert Application.objects.get(pk=app.pk).status == Status.DISBURSED
+
+
+def test_two_disbursements_that_fit_both_land(flow, world):
+    app = flow.to(Status.CONTRACTED)
+    results, errors = _race(
+        lambda: services.application_disburse(application=app, user=world.approver, amount="500000"),
+        lambda: services.application_disburse(application=app, user=world.officer, amount="500000"))
+    assert len(results) == 2 and not errors
+    assert sum(d.amount for d in Disbursement.objects.filter(application=app)) == Decimal("1000000")
