@@ -27,8 +27,8 @@ if missing:
     for m in missing[:80]:
         print("  -", m)
     sys.exit(1)
-compiled = {e.msgid: e.msgstr for e in committed_mo}
-stale = [e.msgid for e in current if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+compiled = {(e.msgctxt, e.msgid): e.msgstr for e in committed_mo}
+stale = [e.msgid for e in current if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr]
 if stale:
     print(f"{len(stale)} messages are not compiled into the committed django.mo (run `make messages`):")
     for m in stale[:20]:
