@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from banks.choices import GuaranteeType
 from banks.models import Branch, Product
+from identity.choices import BANK_ROLES
 from jingzhidai.api import ScopedQuerysetMixin
 
 from . import selectors, services
@@ -95,6 +96,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_allowed_actions(self, obj) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(obj.status, request.user.role) if request else []
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        # The officer's proposal notes are the bank's internal reasoning: bank staff only.
+        if request is None or request.user.role not in BANK_ROLES:
+            data.pop("proposal_notes", None)
+        return data
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):

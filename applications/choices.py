@@ -66,6 +66,7 @@ class VerificationStatus(models.TextChoices):
 class AccessKind(models.TextChoices):
     PROFILE = "profile", _("Quality profile")
     EVIDENCE = "evidence", _("Evidence file")
+    ANSWER_FILE = "answer_file", _("Regulator's answer file")
 
 
 class AgeFilter(models.TextChoices):

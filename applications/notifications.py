@@ -54,7 +54,8 @@ def notify_transition(application, *, action, actor, from_status, note=""):
             "product": application.product.name}
         if note:
             body += "\n" + note
-    recipients = list(_bank_desk(application.bank_id))
+    # The bank hears nothing of an application it never received (a draft withdrawn unsent).
+    recipients = list(_bank_desk(application.bank_id)) if application.submitted_at else []
     if actor is None or actor.role != Role.ENTERPRISE:
         recipients += list(_enterprise_users(application.enterprise_id))
     url = reverse("applications:detail", args=[application.pk])

@@ -14,7 +14,7 @@ from elements.models import Distinction, ElementType
 from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
 
-from .choices import LibraryMatch, Status, VerificationStatus
+from .choices import LibraryMatch, VerificationStatus
 from .models import (
     AccessLog,
     Application,
@@ -41,7 +41,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return qs.none()
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
-    submitted = qs.exclude(status=Status.DRAFT)
+    # Only what the enterprise actually sent: a draft, even one withdrawn before it was ever
+    # submitted, stays the enterprise's own.
+    submitted = qs.filter(submitted_at__isnull=False)
     if role in BANK_ROLES:
         return submitted.filter(bank_id=user.bank_id)
     if role == Role.DISTRICT_REGULATOR:
@@ -73,8 +75,8 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     if role == Role.ENTERPRISE:
         return qs.filter(application__enterprise_id=user.enterprise_id)
     if role in BANK_ROLES:
-        return qs.filter(_authorised_for_bank(), application__bank_id=user.bank_id).exclude(
-            application__status=Status.DRAFT)
+        return qs.filter(_authorised_for_bank(), application__bank_id=user.bank_id,
+                         application__submitted_at__isnull=False)
     if role == Role.DISTRICT_REGULATOR:
         asked = VerificationRequest.objects.filter(application_id=OuterRef("application_id"),
                                                    regulator_unit_id=user.regulator_unit_id)
@@ -95,6 +97,21 @@ def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:
         return qs.filter(regulator_unit_id=user.regulator_unit_id)
     if role in SEE_ALL:
         return qs
+    return qs.none()
+
+
+def verification_answer_files_visible_to(user) -> QuerySet[VerificationRequest]:
+    """Who may open a regulator's answer file: like evidence files — the enterprise, its bank
+    under an active authorisation, and the regulator unit that was asked. Not the municipal
+    bureau or platform admins, and not a bank whose authorisation ended."""
+    qs = VerificationRequest.objects.select_related("application__authorisation", "regulator_unit")
+    role = _role(user)
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if role in BANK_ROLES:
+        return qs.filter(_authorised_for_bank(), application__bank_id=user.bank_id)
+    if role == Role.DISTRICT_REGULATOR:
+        return qs.filter(regulator_unit_id=user.regulator_unit_id)
     return qs.none()
 
 

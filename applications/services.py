@@ -297,7 +297,7 @@ def _log_access(*, application, user, kind, evidence=None):
 def _require_authorised(application, user):
     if user.role in BANK_ROLES:
         authorisation = Authorisation.objects.filter(application=application, revoked_at__isnull=True).first()
-        if authorisation is None or application.status == Status.DRAFT:
+        if authorisation is None or application.submitted_at is None:
             raise ApplicationError(_("The enterprise has not authorised this bank to see its quality profile."),
                                    code="not_authorised", status_code=403)
 
@@ -320,6 +320,15 @@ def evidence_open(*, evidence, user):
     if user.role != Role.ENTERPRISE:
         _log_access(application=evidence.application, user=user, kind=AccessKind.EVIDENCE, evidence=evidence)
     return evidence.file.open("rb")
+
+
+@transaction.atomic
+def verification_answer_open(*, verification_request, user):
+    """Open a regulator's answer file that `verification_answer_files_visible_to(user)` lets
+    the user see; logged unless the user is the enterprise itself."""
+    if user.role != Role.ENTERPRISE:
+        _log_access(application=verification_request.application, user=user, kind=AccessKind.ANSWER_FILE)
+    return verification_request.answer_file.open("rb")
 
 
 # --- the transition ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from applications import selectors
 from applications.choices import VerificationStatus
 from applications.filters import VerificationRequestFilter
 from applications.forms import AnswerForm
-from applications.services import verification_request_answer
+from applications.services import verification_answer_open, verification_request_answer
 from applications.views import file_response
 from identity.choices import Role
 from identity.views import RoleRequiredMixin
@@ -73,8 +73,9 @@ class RequestDetailView(LoginRequiredMixin, View):
 
 class AnswerFileView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        req = get_visible_or_404(selectors.verification_requests_visible_to(request.user), pk=pk)
+        req = get_visible_or_404(selectors.verification_answer_files_visible_to(request.user), pk=pk)
         if not req.answer_file:
             raise Http404
-        return file_response(req.answer_file.open("rb"), name=req.answer_file_name,
+        return file_response(verification_answer_open(verification_request=req, user=request.user),
+                             name=req.answer_file_name,
                              content_type=req.answer_file_content_type)

@@ -151,6 +151,16 @@ def test_answer_with_a_file_through_the_inbox_page(reviewing, world):
     f = client_for(world, "officer").get(reverse("regulators:answer_file", args=[req.pk]))
     assert f.status_code == 200 and f["X-Content-Type-Options"] == "nosniff"
     assert client_for(world, "officer_2").get(reverse("regulators:answer_file", args=[req.pk])).status_code == 404
+    # Like evidence files: the unit asked, the enterprise and its authorised bank — nobody else.
+    for who, code in [("district", 200), ("enterprise", 200), ("district_2", 404), ("city", 404), ("admin", 404),
+                      ("bank_admin_2", 404), ("enterprise_2", 404)]:
+        assert client_for(world, who).get(reverse("regulators:answer_file", args=[req.pk])).status_code == code, who
+    from applications.models import AccessLog
+
+    assert AccessLog.objects.filter(application=reviewing, kind="answer_file", user=world.officer).exists()
+    # Once the enterprise withdraws, its authorisation ends and so does the bank's access.
+    services.application_withdraw(application=reviewing, user=world.enterprise, note="不再需要")
+    assert client_for(world, "officer").get(reverse("regulators:answer_file", args=[req.pk])).status_code == 404
 
 
 def test_overdue_marking(reviewing, world):

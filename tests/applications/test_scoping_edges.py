@@ -1,0 +1,44 @@
+"""Edges of the application scope found in review: a draft withdrawn unsent stays the
+enterprise's own; the bank's internal notes stay with the bank."""
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+from applications.choices import Status
+from applications.models import Notification
+
+from ..helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_draft_withdrawn_before_submission_stays_private(flow, world):
+    app = flow.draft()
+    app = services.application_withdraw(application=app, user=world.enterprise, note="填错了")
+    assert app.status == Status.WITHDRAWN and app.submitted_at is None
+    for who in ("officer", "approver", "district", "city", "admin"):
+        api = client_for(world, who, api=True).get(reverse("api:application-detail", args=[app.pk]))
+        assert api.status_code == 404, who
+        listing = client_for(world, who, api=True).get(reverse("api:application-list")).json()
+        assert app.pk not in [a["id"] for a in listing["results"]], who
+    assert client_for(world, "enterprise", api=True).get(
+        reverse("api:application-detail", args=[app.pk])).status_code == 200
+    assert not Notification.objects.filter(application=app, recipient__bank=world.bank).exists()
+
+
+def test_a_submitted_then_withdrawn_application_stays_with_the_bank(flow, world):
+    app = flow.to(Status.WITHDRAWN)
+    assert client_for(world, "officer", api=True).get(
+        reverse("api:application-detail", args=[app.pk])).status_code == 200
+    assert Notification.objects.filter(application=app, recipient=world.officer, kind="withdraw").exists()
+
+
+def test_proposal_notes_are_the_banks_own(flow, world):
+    app = flow.to(Status.PROPOSED)
+    bank = client_for(world, "officer", api=True).get(reverse("api:application-detail", args=[app.pk])).json()
+    assert bank["proposal_notes"] == "质量要素良好"
+    ent = client_for(world, "enterprise", api=True).get(reverse("api:application-detail", args=[app.pk])).json()
+    assert "proposal_notes" not in ent
+    listing = client_for(world, "enterprise", api=True).get(reverse("api:application-list")).json()
+    assert all("proposal_notes" not in a for a in listing["results"])
