@@ -106,8 +106,11 @@ def _check_terms(application):
             product.term_min_months <= application.term_months <= product.term_max_months):
         errors["term_months"] = [_("This product's terms run from %(min)s to %(max)s months.") % {
             "min": product.term_min_months, "max": product.term_max_months}]
-    if application.branch_id and application.branch.bank_id != application.bank_id:
-        errors["branch"] = [_("This branch is not an open branch of the chosen bank.")]
+    if application.branch_id:
+        try:
+            bank_selectors.branch_for_routing(bank=application.bank, branch_id=application.branch_id)
+        except ApplicationError as e:
+            errors["branch"] = [e.message]
     if errors:
         raise ApplicationError(" ".join(str(m) for v in errors.values() for m in v), {"fields": errors},
                                code="invalid")

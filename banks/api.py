@@ -13,6 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
+from jingzhidai.scoping import get_visible_or_404
 
 from . import conditions as cond
 from . import selectors, services
@@ -262,9 +263,7 @@ class BankViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin, m
         elif self.action == "branches":
             qs = selectors.banks_with_branches_manageable_by(user)
         elif self.action == "history":
-            qs = selectors.banks_visible_to(user)
-            if user.role not in selectors.LIST_READERS:
-                qs = qs.filter(pk=user.bank_id or 0)
+            qs = selectors.banks_with_history_visible_to(user)
         else:
             qs = selectors.banks_visible_to(user)
         return qs.prefetch_related("branches__district").order_by("name")
@@ -404,7 +403,7 @@ class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """Status decisions on the product (who, when, from, to, why)."""
-        product = self.get_object()
+        product = get_visible_or_404(selectors.products_with_history_visible_to(request.user), pk=pk)
         return Response(ProductStatusChangeSerializer(selectors.product_history(product), many=True).data)
 
     @extend_schema(responses=ProductMatchSerializer(many=True), filters=False)

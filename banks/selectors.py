@@ -86,6 +86,22 @@ def bank_accepts_applications(bank) -> bool:
     return Bank.objects.filter(pk=bank.pk, status=BankStatus.ADMITTED).exists()
 
 
+def banks_with_history_visible_to(user) -> QuerySet[Bank]:
+    """Whose status history (reasons, actors) a user may read: regulators and admins all; bank
+    staff their own bank; nobody else."""
+    role = _role(user)
+    if role in LIST_READERS:
+        return banks_visible_to(user)
+    if role in BANK_ROLES:
+        return banks_visible_to(user).filter(pk=user.bank_id)
+    return Bank.objects.none()
+
+
+def products_with_history_visible_to(user) -> QuerySet[Product]:
+    """Products whose decision history a user may read: the same rule as for banks."""
+    return products_visible_to(user).filter(bank__in=banks_with_history_visible_to(user).values("pk"))
+
+
 def bank_history(bank) -> QuerySet[BankStatusChange]:
     return bank.status_changes.select_related("actor").order_by("-at", "-id")
 

@@ -100,7 +100,7 @@ class BankDetailView(ScopedObjectMixin, DetailView):
         ctx["can_manage"] = manage
         ctx["can_manage_products"] = _can(user, selectors.banks_with_products_manageable_by(user), bank)
         ctx["can_manage_branches"] = _can(user, selectors.banks_with_branches_manageable_by(user), bank)
-        if user.is_authenticated and (user.role in selectors.LIST_READERS or user.bank_id == bank.pk):
+        if selectors.banks_with_history_visible_to(user).filter(pk=bank.pk).exists():
             ctx["history"] = selectors.bank_history(bank)
         if manage:
             ctx["transition_form"] = TransitionForm()
@@ -133,7 +133,7 @@ class ProductDetailView(ScopedObjectMixin, DetailView):
         ctx["lpr"] = _decorate_products([product])
         manage = _can(user, selectors.products_manageable_by(user), product)
         ctx["can_manage"] = manage
-        if user.is_authenticated and (user.role in selectors.LIST_READERS or user.bank_id == product.bank_id):
+        if selectors.products_with_history_visible_to(user).filter(pk=product.pk).exists():
             ctx["history"] = selectors.product_history(product)
             ctx["field_history"] = selectors.product_field_history(product)[:20]
         if manage:

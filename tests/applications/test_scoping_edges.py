@@ -42,3 +42,15 @@ def test_proposal_notes_are_the_banks_own(flow, world):
     assert "proposal_notes" not in ent
     listing = client_for(world, "enterprise", api=True).get(reverse("api:application-list")).json()
     assert all("proposal_notes" not in a for a in listing["results"])
+
+
+def test_an_application_cannot_be_routed_to_a_closed_branch(flow, world):
+    from banks.models import Branch
+    from jingzhidai.errors import ApplicationError
+
+    closed = Branch.objects.create(bank=world.bank, name="已撤并支行", district_id="110108", is_active=False)
+    with pytest.raises(ApplicationError) as e:
+        services.application_create(user=world.enterprise, product=flow.product, branch=closed, amount="1000000",
+                                    term_months=12, purpose="equipment", purpose_description="购置检测设备",
+                                    need_statement="资金缺口100万元。", authorise=True)
+    assert "branch" in e.value.extra["fields"]

@@ -244,3 +244,12 @@ def test_matching_api_for_enterprises(world, product):
         "Needs at least one of: a distinction in Quality management, a distinction in Quality brand."]
     assert client_for(world, "officer", api=True).get(reverse("api:product-matching")).status_code == 403
     assert APIClient().get(reverse("api:product-matching")).status_code == 401
+
+
+@pytest.mark.parametrize("who,code", [("anonymous", 401), ("enterprise", 404), ("officer_2", 404),
+                                      ("bank_admin_2", 404), ("officer", 200), ("district", 200), ("city", 200),
+                                      ("admin", 200)])
+def test_product_history_is_for_the_bank_and_regulators(world, who, code):
+    product = services.product_create(actor=world.admin, bank=world.bank, **product_fields(name="历史测试贷"))
+    r = client_for(world, who, api=True).get(reverse("api:product-history", args=[product.pk]))
+    assert r.status_code in ((401, 403) if code == 401 else (code,)), (who, r.status_code)
