@@ -191,6 +191,14 @@ class ChangeEventViewSet(ReadOnlyScoped):
         return super().get_queryset().order_by("id")
 
 
+def _csv_safe(value):
+    """Raw values come from uploaded files and the CSV is opened in Excel: neutralise cells that
+    Excel would run as formulas (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def rejects_csv_response(batch) -> StreamingHttpResponse:
     class Echo:
         def write(self, value):
@@ -203,7 +211,7 @@ def rejects_csv_response(batch) -> StreamingHttpResponse:
         yield writer.writerow(["row", "column", "reason", "raw_value"])
         for r in selectors.rejected_rows_of(batch).values_list("row_number", "column", "reason", "raw_value").iterator(
                 chunk_size=2000):
-            yield writer.writerow(r)
+            yield writer.writerow([_csv_safe(v) for v in r])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-rejects.csv"'

@@ -3,8 +3,10 @@ removing and revoking records, the daily expiry of distinctions, and catalog mai
 Every write that matters to a borrower appends a ChangeEvent in the same transaction."""
 
 import calendar
+import uuid
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +16,7 @@ from identity.choices import Role
 from jingzhidai.errors import ApplicationError
 
 from . import records
-from .choices import DistinctionStatus, EventKind, Nature, Source
+from .choices import DistinctionStatus, EventKind, Feed, Nature, Source
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from .selectors import today as today_local
 
@@ -271,11 +273,21 @@ def import_batch_upload(*, feed: str, uploaded_file, user) -> ImportBatch:
         raise ApplicationError(_("Only regulators upload published lists."), code="not_allowed", status_code=403)
     if feed not in SYNC_FEEDS:
         raise ApplicationError(_("Unknown feed."), {"feed": [str(_("Unknown feed."))]}, code="invalid_feed")
-    if format_of(uploaded_file.name) is None:
+    if feed == Feed.REGISTRATION and user.role == Role.DISTRICT_REGULATOR:
+        # The registry decides every tenant's scope: only the municipal bureau loads it.
+        raise ApplicationError(_("Only the municipal bureau loads the registration list."), code="not_allowed",
+                               status_code=403)
+    fmt = format_of(uploaded_file.name)
+    if fmt is None:
         raise ApplicationError(_("Unsupported file type: use %(formats)s.") % {"formats": ", ".join(FORMATS)},
                                {"file": [str(_("Unsupported file type."))]}, code="invalid_file")
+    limit = settings.ELEMENTS_UPLOAD_MAX_BYTES
+    if (uploaded_file.size or 0) > limit:
+        raise ApplicationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                               {"file": [str(_("File too large."))]}, code="file_too_large")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    name = default_storage.save(f"imports/{feed}/{stamp}-{uploaded_file.name}", uploaded_file)
+    # A generated name: the uploaded one is kept only as metadata (file_name).
+    name = default_storage.save(f"imports/{feed}/{stamp}-{uuid.uuid4().hex}.{fmt}", uploaded_file)
     batch = ImportBatch(feed=feed, source=BatchSource.UPLOAD, file_name=uploaded_file.name[:300],
                         storage_name=name, size=uploaded_file.size or 0, uploaded_by=user)
     batch.full_clean()

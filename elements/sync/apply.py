@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from identity import registry
-from identity.choices import RegistrationStatus
+from identity.choices import RegistrationStatus, Role
 from identity.models import Enterprise
 from identity.selectors import regulator_units_by_code
 from identity.services import enterprise_placement
@@ -137,11 +137,22 @@ class RecordApplier(Applier):
 
     def apply(self, rows):
         out = Outcome()
-        known = set(Enterprise.objects.filter(uscc__in={r.uscc for r in rows}).values_list("uscc", flat=True))
+        codes = {r.uscc for r in rows}
+        known = set(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+        # A district regulator's upload may only touch the enterprises of its own unit.
+        uploader = self.batch.uploaded_by
+        in_scope = known
+        if uploader is not None and uploader.role == Role.DISTRICT_REGULATOR:
+            in_scope = set(Enterprise.objects.filter(uscc__in=known, regulator_unit_id=uploader.regulator_unit_id)
+                           .values_list("uscc", flat=True))
         present = []
         for row in rows:
-            if row.uscc in known:
+            if row.uscc in in_scope:
                 present.append(row)
+            elif row.uscc in known:
+                out.rejects.append((row.number, RowError(
+                    CODE, _("This enterprise is not under your regulator unit: ask its own unit or the "
+                            "municipal bureau."), row.uscc)))
             else:
                 out.rejects.append((row.number, RowError(
                     CODE, _("Not in the enterprise registry (sync the registration list first)."), row.uscc)))

@@ -80,8 +80,11 @@ def run_batch(batch: ImportBatch, path: str) -> ImportBatch:
         _finish(batch, BatchStatus.FAILED, str(e))
         return batch
     except Exception as e:
-        log.exception("import batch %s failed", batch.pk)
-        _finish(batch, BatchStatus.FAILED, _("The run stopped after %(n)d rows: %(e)s") % {"n": batch.read, "e": e})
+        # The details (SQL, paths) go to the log for operators, not to the regulators' pages.
+        log.exception("import batch %s failed: %s", batch.pk, e)
+        _finish(batch, BatchStatus.FAILED, _("The run stopped after %(n)d rows because of an internal error "
+                                             "(logged for the operators). Run the file again; rows already "
+                                             "applied count as unchanged.") % {"n": batch.read})
         raise
     _finish(batch, BatchStatus.SUCCEEDED)
     return batch

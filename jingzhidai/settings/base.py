@@ -215,6 +215,7 @@ ELEMENTS_STALE_BATCH_MINUTES = env.int("ELEMENTS_STALE_BATCH_MINUTES", default=3
 ELEMENTS_INBOX_PREFIX = env("ELEMENTS_INBOX_PREFIX", default="inbox/")
 ELEMENTS_FEED_URLS = env.json("ELEMENTS_FEED_URLS", default={})
 ELEMENTS_FEED_TIMEOUT = env.int("ELEMENTS_FEED_TIMEOUT", default=60)
+ELEMENTS_UPLOAD_MAX_BYTES = env.int("ELEMENTS_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
 
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import translation
 
 from elements.choices import BatchStatus, DistinctionStatus, EventKind, ListingKind
@@ -16,7 +17,9 @@ from elements.sync import apply as apply_module
 from elements.sync import run_file
 from identity.models import Enterprise
 from identity.uscc import make_code
+from jingzhidai.errors import ApplicationError
 
+from ..helpers import client_for
 from .conftest import write_csv, write_jsonl, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +214,8 @@ class TestKilledMidway:
         with pytest.raises(RuntimeError):
             run_file(feed="registration", path=path)
         batch = ImportBatch.objects.get()
-        assert batch.status == BatchStatus.FAILED and "worker lost" in batch.error
+        assert batch.status == BatchStatus.FAILED and "worker lost" not in batch.error  # details go to the log
+        assert "Run the file again" in batch.error
         assert (batch.read, batch.inserted) == (4, 4)  # exactly the two committed chunks
         assert Enterprise.objects.filter(uscc__in=codes).count() == 4
         assert batch.progress < 100
@@ -333,3 +337,54 @@ def test_special_characters_round_trip(world, tmp_path):
     assert batch.inserted == 1
     assert Listing.objects.get().reason == reason
     assert ChangeEvent.objects.get().data["reason"] == reason
+
+
+class TestUploadRules:
+    """Review findings: district uploads stay inside the unit, the registry is the bureau's,
+    stored names are generated, the rejects CSV is safe to open in Excel."""
+
+    @pytest.fixture(autouse=True)
+    def _run_after_commit(self, django_capture_on_commit_callbacks):
+        self.on_commit = django_capture_on_commit_callbacks
+
+    def _upload(self, user, feed, name, content: bytes):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from elements.services import import_batch_upload
+
+        with self.on_commit(execute=True):
+            return import_batch_upload(feed=feed, uploaded_file=SimpleUploadedFile(name, content), user=user)
+
+    def test_a_district_regulator_cannot_load_the_registry(self, world):
+        with pytest.raises(ApplicationError) as e:
+            self._upload(world.district, "registration", "reg.csv", "统一社会信用代码,企业名称\n".encode())
+        assert e.value.status_code == 403
+
+    def test_a_district_upload_touches_only_its_units_enterprises(self, world):
+        from elements.models import Listing
+
+        content = ("统一社会信用代码,企业名称,列入日期,列入原因,列入决定机关\n"
+                   f"{world.ent.uscc},甲,2025-01-02,无法联系,海淀局\n"
+                   f"{world.ent_2.uscc},乙,2025-01-02,无法联系,朝阳局\n").encode()
+        batch = self._upload(world.district, "abnormal", "../../etc/ab=1.csv", content)
+        batch.refresh_from_db()
+        assert batch.status == BatchStatus.SUCCEEDED and batch.inserted == 1 and batch.rejected == 1
+        assert Listing.objects.filter(enterprise=world.ent).exists()
+        assert not Listing.objects.filter(enterprise=world.ent_2).exists()
+        assert ".." not in batch.storage_name and "ab=1" not in batch.storage_name
+        rejected = batch.rejects.get()
+        assert rejected.raw_value == world.ent_2.uscc and rejected.row_number == 3  # line 1 is the header
+
+    def test_the_city_upload_reaches_every_district(self, world):
+        content = ("统一社会信用代码,企业名称,列入日期\n"
+                   f"{world.ent.uscc},甲,2025-01-02\n{world.ent_2.uscc},乙,2025-01-02\n").encode()
+        batch = self._upload(world.city, "abnormal", "ab.csv", content)
+        batch.refresh_from_db()
+        assert batch.inserted == 2 and batch.rejected == 0
+
+    def test_rejects_csv_neutralises_formulas(self, world):
+        content = ("统一社会信用代码,企业名称,列入日期\n=HYPERLINK(\"http://x\"),甲,2025-01-02\n").encode()
+        batch = self._upload(world.city, "abnormal", "ab.csv", content)
+        response = client_for(world, "city").get(reverse("elements:batch_rejects", args=[batch.pk]))
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
