@@ -119,6 +119,11 @@ class User(AbstractUser):
         related_name="staff",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Self-service enterprise accounts stay inactive until the enterprise's regulator unit
+    # confirms them: the code and registered name alone are public knowledge.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey("self", verbose_name=_("confirmed by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
 
     objects = PortalUserManager()
 
@@ -169,6 +174,10 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self):
         return self.role == Role.PLATFORM_ADMIN
+
+    @property
+    def awaiting_confirmation(self):
+        return self.role == Role.ENTERPRISE and not self.is_active and self.confirmed_at is None
 
     @property
     def organization(self):

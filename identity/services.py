@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingzhidai.errors import ApplicationError
@@ -159,7 +160,7 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
         raise ApplicationError(_("This username is taken."), {"username": [str(_("This username is taken."))]},
                                code="username_taken")
     user = User(username=username, email=email, phone=phone, first_name=full_name, role=Role.ENTERPRISE,
-                enterprise=ent)
+                enterprise=ent, is_active=False)
     try:
         validate_password(password, user)
     except ValidationError as e:
@@ -168,3 +169,36 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
     user.full_clean()
     user.save()
     return user
+
+
+def _pending_account(*, account_id, by) -> User:
+    from .selectors import users_visible_to
+
+    if by.role not in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN):
+        raise ApplicationError(_("Only the enterprise's regulator confirms its accounts."), code="not_allowed",
+                               status_code=403)
+    account = users_visible_to(by).select_for_update().filter(pk=account_id).first()
+    if account is None:
+        raise ApplicationError(_("Not found."), code="not_found", status_code=404)
+    if not account.awaiting_confirmation:
+        raise ApplicationError(_("This account is not awaiting confirmation."), code="not_pending",
+                               status_code=409)
+    return account
+
+
+@transaction.atomic
+def enterprise_account_confirm(*, account_id: int, by: User) -> User:
+    """The district bureau (or the municipal bureau) confirms that a self-service account
+    really speaks for the enterprise; only then can it sign in."""
+    account = _pending_account(account_id=account_id, by=by)
+    account.is_active = True
+    account.confirmed_at = timezone.now()
+    account.confirmed_by = by
+    account.save(update_fields=["is_active", "confirmed_at", "confirmed_by"])
+    return account
+
+
+@transaction.atomic
+def enterprise_account_refuse(*, account_id: int, by: User) -> None:
+    """A sign-up the bureau does not recognise is deleted: it never signed in or did anything."""
+    _pending_account(account_id=account_id, by=by).delete()

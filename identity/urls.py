@@ -19,4 +19,5 @@ urlpatterns = [
     path("enterprises/mine/", views.my_enterprise, name="my_enterprise"),
     path("enterprises/<str:uscc>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("accounts/", views.UserListView.as_view(), name="user_list"),
+    path("accounts/<int:pk>/<str:decision>/", views.account_decide, name="account_decide"),
 ]

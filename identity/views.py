@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
@@ -147,6 +149,29 @@ class UserListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
         return super().get_queryset().order_by("-date_joined", "id")
 
 
+@require_POST
+def account_decide(request, pk, decision):
+    """A regulator confirms or refuses a pending enterprise account (from the account list)."""
+    if not request.user.is_authenticated:
+        return redirect("identity:login")
+    if decision not in ("confirm", "refuse"):
+        raise Http404
+    try:
+        if decision == "confirm":
+            account = services.enterprise_account_confirm(account_id=pk, by=request.user)
+            messages.success(request, _("Account %(name)s confirmed.") % {"name": account.username})
+        else:
+            services.enterprise_account_refuse(account_id=pk, by=request.user)
+            messages.success(request, _("The sign-up was refused and deleted."))
+    except ApplicationError as e:
+        if e.status_code == 404:
+            raise Http404 from e
+        if e.status_code == 403:
+            raise PermissionDenied from e
+        messages.error(request, str(e.message))
+    return redirect("identity:user_list")
+
+
 class CheckView(FormView):
     """Public self-check (no login)."""
 
@@ -184,5 +209,6 @@ class SignupView(FormView):
             if not e.extra:
                 form.add_error(None, str(e.message))
             return self.form_invalid(form)
-        messages.success(self.request, _("Your account was created. Please sign in."))
+        messages.success(self.request, _("Your account was created. It can sign in once your district market "
+                                         "regulation bureau has confirmed it."))
         return redirect(reverse("identity:login"))

@@ -86,15 +86,40 @@ def _signup(client, ent, **overrides):
     return client.post(reverse("identity:signup"), data, HTTP_ACCEPT_LANGUAGE="en")
 
 
-def test_signup_binds_the_account_and_the_district_regulator_sees_it(client, world):
+def test_signup_binds_the_account_and_the_district_regulator_confirms_it(client, world):
     response = _signup(client, world.ent)
     assert response.status_code == 302
     user = User.objects.get(username="new-ent-user")
     assert user.role == Role.ENTERPRISE and user.enterprise == world.ent
+    # Code and registered name are public: the account waits for its regulator unit.
+    assert not user.is_active and user.awaiting_confirmation
+    login = {"username": "new-ent-user", "password": "Quality-first-2026"}
+    assert client.post(reverse("identity:login"), login).status_code == 200
     assert "new-ent-user" in client_for(world, "district").get(reverse("identity:user_list")).content.decode()
     assert "new-ent-user" not in client_for(world, "district_2").get(reverse("identity:user_list")).content.decode()
-    assert client.post(reverse("identity:login"), {"username": "new-ent-user",
-                                                   "password": "Quality-first-2026"}).status_code == 302
+    confirm = reverse("identity:account_decide", args=[user.pk, "confirm"])
+    assert client_for(world, "district_2").post(confirm).status_code == 404  # not its enterprise
+    assert client_for(world, "officer").post(confirm).status_code == 403
+    assert client_for(world, "district").post(confirm).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and user.confirmed_by == world.district
+    assert client_for(world, "district").post(confirm).status_code == 302  # a second confirm changes nothing
+    user.refresh_from_db()
+    assert user.confirmed_by == world.district
+    assert client.post(reverse("identity:login"), login).status_code == 302
+
+
+def test_a_refused_signup_is_deleted(client, world):
+    _signup(client, world.ent)
+    user = User.objects.get(username="new-ent-user")
+    assert client_for(world, "district").post(reverse("identity:account_decide", args=[user.pk, "refuse"])).status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    # Only pending sign-ups can be refused: an active enterprise account stays.
+    response = client_for(world, "district").post(reverse("identity:account_decide",
+                                                          args=[world.enterprise.pk, "refuse"]))
+    assert response.status_code == 302 and User.objects.filter(pk=world.enterprise.pk).exists()
+    assert client_for(world, "district").post(
+        reverse("identity:account_decide", args=[world.enterprise.pk, "delete"])).status_code == 404
 
 
 @pytest.mark.parametrize("overrides,field_text", [
