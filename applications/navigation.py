@@ -18,3 +18,66 @@ NAV = {
                           (_("Notifications"), "applications:notifications")],
     Role.PLATFORM_ADMIN: [(_("Applications"), "applications:list"), (_("Access log"), "applications:access_log")],
 }
+
+
+def home_cards(user) -> list[dict]:
+    """Figures for the role's home page (identity renders them): what is waiting for this user.
+    Two aggregate queries whatever the data size."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .choices import Status, VerificationStatus
+    from .selectors import applications_visible_to, notifications_visible_to, verification_requests_visible_to
+
+    if not user.is_authenticated:
+        return []
+    apps = applications_visible_to(user).aggregate(
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        reviewing=Count("pk", filter=Q(status=Status.UNDER_REVIEW)),
+        proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
+        returned=Count("pk", filter=Q(status=Status.RETURNED)),
+        lending=Count("pk", filter=Q(status__in=[Status.CONTRACTED, Status.DISBURSED])),
+        total=Count("pk"),
+    )
+    queue = reverse("applications:list")
+    cards = []
+    if user.role == Role.ENTERPRISE:
+        cards += [
+            {"label": _("Applications in progress"), "value": apps["submitted"] + apps["reviewing"] + apps["proposed"],
+             "url": queue},
+            {"label": _("Returned for more material"), "value": apps["returned"], "url": f"{queue}?status=returned",
+             "tone": "warning" if apps["returned"] else ""},
+            {"label": _("Unread notifications"),
+             "value": notifications_visible_to(user).filter(read_at__isnull=True).count(),
+             "url": reverse("applications:notifications")},
+        ]
+    elif user.is_bank_staff:
+        cards += [
+            {"label": _("Waiting for acceptance"), "value": apps["submitted"], "url": f"{queue}?status=submitted",
+             "tone": "warning" if apps["submitted"] else ""},
+            {"label": _("Under verification"), "value": apps["reviewing"], "url": f"{queue}?status=under_review"},
+            {"label": _("Proposals waiting for approval"), "value": apps["proposed"],
+             "url": f"{queue}?status=proposed", "tone": "warning" if apps["proposed"] else ""},
+            {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": queue},
+        ]
+    elif user.is_regulator:
+        requests = verification_requests_visible_to(user).filter(status=VerificationStatus.OPEN).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())))
+        if user.role == Role.DISTRICT_REGULATOR:
+            inbox = reverse("regulators:inbox")
+            cards += [
+                {"label": _("Verification requests awaiting your answer"), "value": requests["open"], "url": inbox,
+                 "tone": "warning" if requests["open"] else ""},
+                {"label": _("Of which overdue"), "value": requests["overdue"], "url": inbox,
+                 "tone": "danger" if requests["overdue"] else ""},
+            ]
+        cards += [
+            {"label": _("Applications under way"), "value": apps["submitted"] + apps["reviewing"] + apps["proposed"],
+             "url": queue},
+            {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": queue},
+        ]
+    return cards
+
+
+HOME_CARDS = [home_cards]

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from banks import selectors as bank_selectors
+from elements.choices import Level
 from elements.models import Distinction, ElementType
 from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
@@ -26,6 +27,7 @@ from .models import (
 )
 
 SEE_ALL = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR)
+LEVEL_LABELS = dict(Level.choices)
 
 
 def _role(user):
@@ -178,7 +180,7 @@ def claims_matched(application, profile) -> list[ClaimRow]:
         if code in held:
             h = held[code]
             match = LibraryMatch.CONFIRMED
-            detail = " · ".join(str(x) for x in (h.level, h.issuer, h.certificate_no, h.granted_on and
+            detail = " · ".join(str(x) for x in (LEVEL_LABELS.get(h.level, h.level), h.issuer, h.certificate_no, h.granted_on and
                                                  f"{h.granted_on}–{h.expires_on or ''}") if x)
         elif claim.element_type_id in lapsed or refused:
             match = LibraryMatch.CONTRADICTED

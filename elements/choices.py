@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Nature(models.TextChoices):
@@ -8,9 +9,9 @@ class Nature(models.TextChoices):
 
 
 class Level(models.TextChoices):
-    NATIONAL = "national", _("National")
-    MUNICIPAL = "municipal", _("Municipal")
-    DISTRICT = "district", _("District")
+    NATIONAL = "national", pgettext_lazy("level", "National")
+    MUNICIPAL = "municipal", pgettext_lazy("level", "Municipal")
+    DISTRICT = "district", pgettext_lazy("level", "District")
 
 
 class Feed(models.TextChoices):

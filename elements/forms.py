@@ -46,7 +46,7 @@ class ReasonForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    feed = forms.ChoiceField(label=_("Published list"), choices=[(f.value, f.label) for f in SYNC_FEEDS])
+    feed = forms.ChoiceField(label=_("Published list"), choices=[("", "---------"), *[(f.value, f.label) for f in SYNC_FEEDS]])  # no default: the list is a choice, never a guess
     file = forms.FileField(label=_("File (CSV, Excel .xlsx or JSON lines)"))
 
     def __init__(self, *args, **kwargs):

@@ -68,6 +68,11 @@ class ElementType(models.Model):
         return self.name
 
     @property
+    def levels_display(self) -> str:
+        labels = dict(Level.choices)
+        return "、".join(str(labels.get(code, code)) for code in self.levels)
+
+    @property
     def is_retired(self):
         return self.retired_at is not None
 
@@ -165,7 +170,8 @@ class Record(models.Model):
     def provenance(self) -> str:
         if self.source == Source.FEED and self.batch_id:
             return _("feed %(feed)s, batch #%(batch)s, row %(row)s") % {
-                "feed": self.batch.feed if self.batch else "", "batch": self.batch_id, "row": self.row_number}
+                "feed": self.batch.get_feed_display() if self.batch else "", "batch": self.batch_id,
+                "row": self.row_number}
         if self.source == Source.CLAIM:
             return _("enterprise claim confirmed by %(user)s") % {"user": self.confirmed_by}
         if self.source == Source.REGULATOR:

@@ -3,6 +3,7 @@ removing and revoking records, the daily expiry of distinctions, and catalog mai
 Every write that matters to a borrower appends a ChangeEvent in the same transaction."""
 
 import calendar
+import hashlib
 import uuid
 from datetime import date, timedelta
 
@@ -285,11 +286,15 @@ def import_batch_upload(*, feed: str, uploaded_file, user) -> ImportBatch:
     if (uploaded_file.size or 0) > limit:
         raise ApplicationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
                                {"file": [str(_("File too large."))]}, code="file_too_large")
+    digest = hashlib.sha256()
+    for block in uploaded_file.chunks():
+        digest.update(block)
+    uploaded_file.seek(0)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     # A generated name: the uploaded one is kept only as metadata (file_name).
     name = default_storage.save(f"imports/{feed}/{stamp}-{uuid.uuid4().hex}.{fmt}", uploaded_file)
     batch = ImportBatch(feed=feed, source=BatchSource.UPLOAD, file_name=uploaded_file.name[:300],
-                        storage_name=name, size=uploaded_file.size or 0, uploaded_by=user)
+                        storage_name=name, size=uploaded_file.size or 0, uploaded_by=user, sha256=digest.hexdigest())
     batch.full_clean()
     batch.save()
     from .tasks import import_batch_run

@@ -194,7 +194,9 @@ class ElementTypeHistoryView(RoleRequiredMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         records = list(self.object.history.select_related("history_user").order_by("-history_id"))
         rows = []
-        for newer, older in zip(records, [*records[1:], None], strict=True):
+        # Types seeded by migration have no history row until their first edit.
+        for i, newer in enumerate(records):
+            older = records[i + 1] if i + 1 < len(records) else None
             changes = newer.diff_against(older).changes if older is not None else []
             rows.append({"record": newer, "changes": changes})
         ctx["history"] = rows

@@ -30,6 +30,28 @@ MENUS = {
 }
 
 
+def home_cards_for(user) -> list[dict]:
+    """Figures that apps above identity put on a role's home page: each app may define
+    `HOME_CARDS = [callable(user) -> [{"label", "value", "url", "tone"}]]` in its navigation."""
+    import importlib
+
+    from django.apps import apps
+
+    cards = []
+    for config in apps.get_app_configs():
+        if config.name == "identity":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError as e:
+            if e.name != f"{config.name}.navigation":
+                raise
+            continue
+        for producer in getattr(module, "HOME_CARDS", []):
+            cards.extend(producer(user))
+    return cards
+
+
 def _app_menus():
     """Apps above identity add their entries in `<app>/navigation.py` as
     `NAV = {role: [(label, url name), ...]}`; identity never imports them by name."""

@@ -19,6 +19,7 @@ from .choices import REGULATOR_ROLES, Role
 from .filters import EnterpriseFilter, UserFilter
 from .forms import CheckForm, LoginForm, SignupForm
 from .models import RegulatorUnit
+from .navigation import home_cards_for
 
 ROLE_HOMES = {
     Role.ENTERPRISE: "identity:home_enterprise",
@@ -33,6 +34,12 @@ ROLE_HOMES = {
 
 class RoleRequiredMixin(LoginRequiredMixin):
     roles: tuple = ()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.template_name and "/home_" in self.template_name:
+            ctx["home_cards"] = home_cards_for(self.request.user)
+        return ctx
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.roles and request.user.role not in self.roles:

@@ -97,11 +97,32 @@ def normalise_header(h: str) -> str:
     return re.sub(r"\s+", "", h)
 
 
+# Columns only one kind of list has: a file carrying another list's marks and none of the chosen
+# list's was uploaded under the wrong list (and would otherwise blank fields it lacks).
+SIGNATURES = {
+    Feed.REGISTRATION: ("企业类型", "登记状态", "登记机关", "法定代表人", "注册资本(万元)", "住所"),
+    Feed.ABNORMAL: ("列入日期", "列入原因"),
+    Feed.SERIOUS: ("列入日期", "列入原因"),
+    Feed.PENALTY: ("决定书文号", "处罚决定日期", "违法行为类型"),
+    Feed.SPOTCHECK: ("抽查结果", "抽查级别", "抽查日期"),
+    Feed.HONOR: ("要素名称", "授予日期", "证书编号"),
+}
+
+
+def _signature_headers(feed) -> set[str]:
+    marks = set()
+    for col in COLUMNS[feed]:
+        if col.header in SIGNATURES[feed]:
+            marks.update(normalise_header(v) for v in col.variants)
+    return marks
+
+
 class Mapping:
     """Which column of the file holds which field."""
 
     def __init__(self, feed: str, headers: list[str]):
         self.feed = feed
+        self.headers = [normalise_header(h) for h in headers]
         self.columns = COLUMNS[feed]
         by_variant = {normalise_header(v): col for col in self.columns for v in col.variants}
         self.source: dict[str, str] = {}  # field -> header in the file
@@ -114,9 +135,17 @@ class Mapping:
         return [c.header for c in self.columns if c.required and c.field not in self.source]
 
     def check(self):
+        label = Feed(self.feed).label
+        present = set(self.headers)
+        if not present & _signature_headers(self.feed):
+            for other in SIGNATURES:
+                if other != self.feed and present & _signature_headers(other):
+                    raise UnreadableFile(_("This file looks like the %(other)s list, not the %(feed)s list: "
+                                           "choose the right list and upload it again.") % {
+                        "other": Feed(other).label, "feed": label})
         if missing := self.missing():
             raise UnreadableFile(_("The file lacks required columns for the %(feed)s list: %(cols)s") % {
-                "feed": self.feed, "cols": "、".join(missing)})
+                "feed": label, "cols": "、".join(missing)})
 
     def values(self, row: dict) -> dict:
         return {field: row.get(header, "") for field, header in self.source.items()}

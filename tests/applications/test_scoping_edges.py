@@ -54,3 +54,24 @@ def test_an_application_cannot_be_routed_to_a_closed_branch(flow, world):
                                     term_months=12, purpose="equipment", purpose_description="购置检测设备",
                                     need_statement="资金缺口100万元。", authorise=True)
     assert "branch" in e.value.extra["fields"]
+
+
+def test_home_pages_show_what_is_waiting(flow, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    flow.to(Status.SUBMITTED)
+    flow.to(Status.PROPOSED)
+    officer_home = client_for(world, "officer").get(reverse("identity:home_bank")).content.decode()
+    assert 'data-testid="home-cards"' in officer_home
+    cards = officer_home[officer_home.index('data-testid="home-cards"'):]
+    assert '<div class="stat text-warning">1</div><div class="small text-body">等待受理' in cards
+    other_bank = client_for(world, "officer_2").get(reverse("identity:home_bank")).content.decode()
+    assert "等待受理" in other_bank and '<div class="stat">0</div><div class="small text-body">等待受理' in other_bank
+    with CaptureQueriesContext(connection) as few:
+        client_for(world, "district").get(reverse("identity:home_regulator"))
+    flow.to(Status.SUBMITTED)
+    flow.to(Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as more:
+        client_for(world, "district").get(reverse("identity:home_regulator"))
+    assert len(few) == len(more)

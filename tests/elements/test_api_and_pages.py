@@ -214,3 +214,11 @@ def test_catalog_api_by_code(world):
     assert (body["code"], body["category"], body["default_validity_months"], body["retired"]) == (
         "infrastructure.iso_quality", "infrastructure", 36, False)
     assert client_for(world, "anonymous", api=True).get(reverse("api:element-type-list")).status_code in (401, 403)
+
+
+def test_history_page_of_a_type_never_edited(world):
+    from elements.models import ElementType
+
+    seeded = ElementType.objects.get(code="management.china_quality_award")
+    response = client_for(world, "city").get(reverse("elements:catalog_history", args=[seeded.pk]))
+    assert response.status_code == 200 and seeded.name in response.content.decode()
