@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,22 +15,13 @@ from rest_framework.response import Response
 from banks.choices import GuaranteeType
 from banks.models import Branch, Product
 from identity.choices import BANK_ROLES
-from jingzhidai.api import ScopedQuerysetMixin
+from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 
 from . import selectors, services
 from .choices import Action, EvidenceReview, Purpose, Status, VerificationStatus
 from .filters import ApplicationFilter, VerificationRequestFilter
 from .models import Application, Claim, Evidence, HistoryEntry, VerificationRequest
 from .workflow import allowed_actions
-
-
-def inline_choice(choices, **kwargs):
-    """A choice field documented as an inline enum (status and similar names are shared with
-    other apps' enums, and named components would collide in the schema)."""
-    schema = {"allOf": [{"type": "string", "enum": [value for value, _label in choices]}]}
-    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
-    return field_class(choices=choices, **kwargs)
-
 
 # Serializers -------------------------------------------------------------------------------
 

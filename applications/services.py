@@ -3,8 +3,6 @@
 allow (TransitionNotAllowed, HTTP 409) without changing anything, time-stamps the stage,
 writes a history row and notifies the parties (in-app now, email after commit)."""
 
-import calendar
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -21,6 +19,7 @@ from elements.models import ElementType
 from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
 from identity.services import enterprise_check
+from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from . import files, notifications, selectors
@@ -505,12 +504,6 @@ def application_reject(*, application, user, reason) -> Application:
 
     return application_transition(application=application, action=Action.REJECT, user=user, note=reason,
                                   apply=apply)
-
-
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def application_contract(*, application, user, number, signed_on=None, amount=None, annual_rate=None,

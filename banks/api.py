@@ -3,7 +3,7 @@ Reads of admitted banks and their active products are public; writes go through 
 and each object is looked up through the door of the action (other banks' objects are 404)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
+from jingzhidai.api import inline_choice
 from jingzhidai.scoping import get_visible_or_404
 
 from . import conditions as cond
@@ -24,13 +25,6 @@ from .models import Bank, BankStatusChange, Branch, InstitutionKind, Product, Pr
 # Serializers -------------------------------------------------------------------------------
 
 
-def inline_choice(choices, **kwargs):
-    """A choice field documented as an inline enum. Several choice sets share field names
-    (status, action, role) with each other and with identity's; named enum components would
-    collide in the OpenAPI schema, and the allOf wrapper keeps the enum inline."""
-    schema = {"allOf": [{"type": "string", "enum": [value for value, _label in choices]}]}
-    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
-    return field_class(choices=choices, **kwargs)
 
 
 

@@ -2,7 +2,6 @@
 removing and revoking records, the daily expiry of distinctions, and catalog maintenance.
 Every write that matters to a borrower appends a ChangeEvent in the same transaction."""
 
-import calendar
 import hashlib
 import uuid
 from datetime import date, timedelta
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from identity.choices import Role
+from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError
 
 from . import records
@@ -98,17 +98,11 @@ def distinction_record(*, enterprise, element_type: ElementType, user, reason: s
     return _save_new(Distinction, obj, user=user, reason=reason, source=obj.source)
 
 
-def _add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def default_expiry(granted_on: date | None, months: int | None) -> date | None:
     """A validity of N months from the grant date ends the day before the same date N months on."""
     if granted_on is None or not months:
         return None
-    return _add_months(granted_on, months) - timedelta(days=1)
+    return add_months(granted_on, months) - timedelta(days=1)
 
 
 @transaction.atomic

@@ -54,6 +54,18 @@ def exception_handler(exc, context):
     return response
 
 
+def inline_choice(choices, **kwargs):
+    """A choice field documented as an inline enum. Several choice sets share field names
+    (status, action, role…) across apps; named enum components would collide in the OpenAPI
+    schema, and the allOf wrapper keeps the enum inline."""
+    from drf_spectacular.utils import extend_schema_field
+    from rest_framework import serializers
+
+    schema = {"allOf": [{"type": "string", "enum": [value for value, _label in choices]}]}
+    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
+
+
 class ScopedQuerysetMixin:
     """A viewset's queryset is always `scope(user)`: the one door for that entity, shared with
     the HTML views. Objects outside it are 404, exactly like missing ones."""

@@ -1,0 +1,12 @@
+"""Calendar arithmetic shared by the apps (validity periods, loan maturities)."""
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day where that day does not exist
+    (2024-01-31 + 1 month = 2024-02-29)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
