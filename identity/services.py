@@ -177,7 +177,7 @@ def _pending_account(*, account_id, by) -> User:
     if by.role not in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN):
         raise ApplicationError(_("Only the enterprise's regulator confirms its accounts."), code="not_allowed",
                                status_code=403)
-    account = users_visible_to(by).select_for_update().filter(pk=account_id).first()
+    account = users_visible_to(by).select_for_update(of=("self",)).filter(pk=account_id).first()
     if account is None:
         raise ApplicationError(_("Not found."), code="not_found", status_code=404)
     if not account.awaiting_confirmation:
