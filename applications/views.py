@@ -180,6 +180,8 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "claimable": selectors.claimable_types() if user.role == Role.ENTERPRISE else [],
             "propose_form": forms.ProposeForm(initial={"credit_line": app.amount, "term_months": app.term_months,
                                                        "guarantee_type": (app.product.guarantee_types or [""])[0]}),
+            "rate_range": bank_selectors.product_rate_range(app.product, bank_selectors.lpr_current())
+            if Action.PROPOSE in actions else None,
             "contract_form": forms.ContractForm(initial={"signed_on": timezone.localdate()}),
             "disburse_form": forms.DisburseForm(initial={"date": timezone.localdate()}),
         }

@@ -75,3 +75,11 @@ def test_home_pages_show_what_is_waiting(flow, world):
     with CaptureQueriesContext(connection) as more:
         client_for(world, "district").get(reverse("identity:home_regulator"))
     assert len(few) == len(more)
+
+
+def test_the_proposal_form_shows_the_products_rate_range(flow, world):
+    app = flow.to(Status.UNDER_REVIEW)
+    page = client_for(world, "officer").get(reverse("applications:detail", args=[app.pk])).content.decode()
+    assert 'data-testid="rate-range"' in page
+    ent_page = client_for(world, "enterprise").get(reverse("applications:detail", args=[app.pk])).content.decode()
+    assert 'data-testid="rate-range"' not in ent_page
