@@ -151,7 +151,7 @@ def application_create(*, user, product, amount, term_months, purpose, need_stat
     _full_clean(application)
     _check_terms(application)
     application.save()
-    held = {e.code for c in profile.categories if c.code != "credit" for e in c.elements}
+    held = set(profile.distinction_codes())
     codes = sorted(held) if claims is None else list(dict.fromkeys(claims))
     for code in codes:
         element_type = _claim_type(code)

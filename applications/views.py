@@ -46,13 +46,13 @@ class ApplicationListView(LoginRequiredMixin, FilterView):
         return ctx
 
 
-def _application_form(request, *, data=None, initial=None, fixed_product=None):
+def _application_form(request, *, data=None, initial=None, fixed_product=None, profile=None):
     enterprise = request.user.enterprise
-    profile = selectors.profile_for(enterprise)
+    profile = profile or selectors.profile_for(enterprise)
     options = selectors.product_options(enterprise, profile)
-    held = [e.code for c in profile.categories if c.code != "credit" for e in c.elements]
     form = forms.ApplicationForm(data, initial=initial, product_options=options,
-                                 claim_types=selectors.claimable_types(), held=held, fixed_product=fixed_product)
+                                 claim_types=selectors.claimable_types(), held=profile.distinction_codes(),
+                                 fixed_product=fixed_product)
     return form, profile
 
 
@@ -61,13 +61,12 @@ class ApplicationCreateView(RoleRequiredMixin, View):
     template_name = "applications/application_form.html"
 
     def get(self, request):
-        form, profile = _application_form(request, initial=self._initial(request))
+        profile = selectors.profile_for(request.user.enterprise)  # computed once for the whole page
+        form, profile = _application_form(request, initial=self._initial(request, profile), profile=profile)
         return render(request, self.template_name, {"form": form, "profile": profile})
 
-    def _initial(self, request):
-        profile_held = selectors.profile_for(request.user.enterprise)
-        initial = {"claims": [e.code for c in profile_held.categories if c.code != "credit" for e in c.elements],
-                   "purpose": "quality"}
+    def _initial(self, request, profile):
+        initial = {"claims": profile.distinction_codes(), "purpose": "quality"}
         if request.GET.get("product", "").isdigit():
             initial["product"] = int(request.GET["product"])
         return initial

@@ -65,6 +65,10 @@ class QualityProfile:
         codes |= {code for code, ok in self.quality_credit.conditions.items() if ok}
         return codes
 
+    def distinction_codes(self) -> list[str]:
+        """Codes of the distinctions held (credit conditions excluded), in catalog order."""
+        return [e.code for c in self.categories if c.code != "credit" for e in c.elements]
+
     def held_categories(self) -> set[str]:
         """Distinction categories in which at least one element is held."""
         return {c.code for c in self.categories if c.elements and c.code != "credit"}

@@ -220,3 +220,17 @@ def test_window_floor_is_safe():
     assert rules.lookback_floor(date(2026, 3, 5)) < date(2023, 3, 5)
     assert rules.counts_on(date(2023, 3, 5), date(2026, 3, 5))
     assert not rules.counts_on(date(2023, 3, 5), date(2026, 3, 5) + timedelta(days=1))
+
+
+def test_distinction_codes_leave_out_credit_conditions():
+    from datetime import date
+
+    from elements.profile import CategoryProfile, HeldElement, QualityCredit, QualityProfile
+
+    profile = QualityProfile(
+        uscc="91110000802100433B", as_of=date(2026, 1, 1), rules_version="x",
+        quality_credit=QualityCredit(holds=True, conditions={"credit.no_penalty_3y": True}),
+        categories=[CategoryProfile("credit", "质量信用"),
+                    CategoryProfile("brand", "质量品牌", [HeldElement("brand.time_honored", "中华老字号", "brand")])])
+    assert profile.distinction_codes() == ["brand.time_honored"]
+    assert "credit.no_penalty_3y" in profile.held_codes()
