@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
+from identity.selectors import users_visible_to
 from jingzhidai.errors import ApplicationError
 
 from . import conditions as cond
@@ -208,13 +209,10 @@ def product_rate_range(product, lpr: LoanPrimeRate | None) -> tuple[Decimal, Dec
 
 def staff_visible_to(user) -> QuerySet[User]:
     """Bank staff accounts a user may see on the staff pages."""
-    qs = User.objects.filter(role__in=BANK_ROLES).select_related("bank", "bank_branch")
-    role = _role(user)
-    if role == Role.PLATFORM_ADMIN:
-        return qs
-    if role == Role.BANK_ADMIN:
-        return qs.filter(bank_id=user.bank_id)
-    return qs.none()
+    # Built on identity's door for accounts (platform admins: all; a bank admin: its own bank).
+    if _role(user) not in (Role.PLATFORM_ADMIN, Role.BANK_ADMIN):
+        return User.objects.none()
+    return users_visible_to(user).filter(role__in=BANK_ROLES)
 
 
 def staff_manageable_by(user) -> QuerySet[User]:
