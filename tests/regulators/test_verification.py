@@ -79,9 +79,10 @@ def test_requests_only_while_under_verification(flow, world):
 def test_one_open_request_per_claim(reviewing, world):
     services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
                                          question="?")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError) as refused:
         services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
                                              question="?")
+    assert refused.value.code == "duplicate"
 
 
 def test_confirmed_claim_becomes_a_library_record_with_provenance(reviewing, world):
@@ -112,8 +113,9 @@ def test_confirmed_claim_becomes_a_library_record_with_provenance(reviewing, wor
 def test_not_confirmed_needs_a_note_and_contradicts_the_claim(reviewing, world):
     req = services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
                                                question="请核实")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError) as refused:
         services.verification_request_answer(request=req, user=world.district, confirmed=False, note="")
+    assert refused.value.code == "note_required"
     services.verification_request_answer(request=req, user=world.district, confirmed=False, note="名录中无此企业")
     rows = {row.claim.element_type.code: row.match for row in claims_matched(reviewing,
                                                                               profile_get(enterprise=world.ent))}
