@@ -8,7 +8,9 @@ Steps, all against one scratch database (default `jzd_bench`, recreated unless -
 3. `manage.py sync_elements registration FILE` in a child process: rate and peak memory;
 4. the same file again (a re-sync of an unchanged file);
 5. the same for the negative-record feeds (abnormal, serious, penalty, spotcheck) and COPY of them;
-6. profile lookups on random enterprises: query count and median / p95 latency.
+6. profile lookups on random enterprises: query count and median / p95 latency;
+7. the floor: COPY of the registry's clean rows into an empty table with the registry's indexes
+   (what any sync must at least do), as a ratio of the bare COPY.
 Prints a table and writes bench/out/results.json."""
 
 import argparse
@@ -56,26 +58,49 @@ def generate(feed, n, seed):
     return path
 
 
-def copy_baseline(db, path, ncols):
-    """Bare COPY of the same file into an unindexed table of text columns."""
+def timed_copy(db, table: str, create: str, path, options: str = "", encoding: str = "utf-8"):
+    """(rows, seconds) of a COPY of `path` into a new `table` made by `create`; dropped after."""
     import psycopg2
 
     conn = psycopg2.connect(db_url(db))
     cur = conn.cursor()
-    cur.execute("drop table if exists bench_copy")
-    cur.execute("create table bench_copy (" + ", ".join(f"c{i} text" for i in range(ncols)) + ")")
+    cur.execute(f"drop table if exists {table}")
+    cur.execute(create)
     conn.commit()
     t = time.perf_counter()
-    with open(path, encoding="utf-8-sig") as fh:
-        cur.copy_expert("copy bench_copy from stdin with (format csv, header true)", fh)
+    with open(path, encoding=encoding) as fh:
+        cur.copy_expert(f"copy {table} from stdin {options}", fh)
     conn.commit()
     seconds = time.perf_counter() - t
-    cur.execute("select count(*) from bench_copy")
+    cur.execute(f"select count(*) from {table}")
     rows = cur.fetchone()[0]
-    cur.execute("drop table bench_copy")
+    cur.execute(f"drop table {table}")
     conn.commit()
     conn.close()
     return rows, seconds
+
+
+def copy_baseline(db, path, ncols):
+    """Bare COPY of the same file into an unindexed table of text columns."""
+    return timed_copy(db, "bench_copy", "create table bench_copy (" + ", ".join(f"c{i} text" for i in range(ncols))
+                      + ")", path, "with (format csv, header true)", encoding="utf-8-sig")
+
+
+def keyed_floor(db):
+    """The least any sync can cost: COPY of the registry's own clean rows (as the first sync left
+    them) into an empty table with the registry's indexes, nothing validated or compared."""
+    import psycopg2
+
+    dump = OUT / "floor.copy"
+    conn = psycopg2.connect(db_url(db))
+    with open(dump, "w", encoding="utf-8") as fh:
+        conn.cursor().copy_expert("copy identity_enterprise to stdout", fh)
+    conn.close()
+    try:
+        return timed_copy(db, "bench_floor", "create table bench_floor (like identity_enterprise including indexes)",
+                          dump)
+    finally:
+        dump.unlink()
 
 
 def sync(db, feed, path):
@@ -138,6 +163,9 @@ def main():
     copy_rows, copy_s = copy_baseline(args.db, reg, 11)
     first_s, first_mb, summary = sync(args.db, "registration", reg)
     again_s, again_mb, summary2 = sync(args.db, "registration", reg)
+    floor_rows, floor_s = keyed_floor(args.db)
+    results["registration_floor"] = {"rows": floor_rows, "seconds": floor_s, "rows_per_s": floor_rows / floor_s,
+                                     "ratio_to_copy": (floor_rows / floor_s) / (copy_rows / copy_s)}
     results["registration"] = {
         "copy_rows_per_s": copy_rows / copy_s, "sync_rows_per_s": args.rows / first_s,
         "resync_rows_per_s": args.rows / again_s, "ratio_sync_to_copy": (args.rows / first_s) / (copy_rows / copy_s),
@@ -165,6 +193,9 @@ def main():
         r = results[feed]
         print(f"{feed:<13} {r['copy_rows_per_s']:>11,.0f}   {r['sync_rows_per_s']:>11,.0f}   {r['ratio_sync_to_copy']:.2f}"
               f"   {r['resync_rows_per_s']:>14,.0f}   {r['peak_mb']:>7.0f}")
+    f = results["registration_floor"]
+    print(f"\nfloor: COPY of the {f['rows']:,} clean registry rows into a table with the registry's indexes: "
+          f"{f['rows_per_s']:,.0f} rows/s = {f['ratio_to_copy']:.2f} of the bare COPY")
     p = results["profile"]
     print(f"\nprofile lookups: n={p['n']} median {p['median_ms']:.1f} ms, p95 {p['p95_ms']:.1f} ms, "
           f"queries per profile {p['queries']}")

@@ -69,9 +69,13 @@ class Enterprise(models.Model):
     )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     # Both are served by the composite (x, uscc) indexes below, which also order the lists.
+    # No database constraint on the two references to reference data (seeded by migration, never
+    # deleted; PROTECT still guards deletes through the ORM): checking them costs the bulk sync of
+    # the registration list more than all its other work (docs/decisions.md). Every writer takes
+    # them from those tables (registry placement, enterprise_upsert).
     district = models.ForeignKey(
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     regulator_unit = models.ForeignKey(
         RegulatorUnit,
@@ -81,6 +85,7 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="enterprises",
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

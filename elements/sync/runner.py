@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import SYNC_FEEDS, BatchSource, BatchStatus
 from ..models import ImportBatch, RejectedRow
+from . import staged
 from .apply import APPLIERS, Outcome, Row
 from .feeds import Mapping, parse_row
 from .readers import JsonLinesReader, RowError, UnreadableFile, open_reader
@@ -91,6 +92,13 @@ def run_batch(batch: ImportBatch, path: str) -> ImportBatch:
 
 
 def _run(batch: ImportBatch, path: str):
+    if staged.usable(batch, path):
+        try:
+            staged.run(batch, path)
+            return
+        except staged.NotStageable as e:
+            # Nothing of the library was touched yet: the row-by-row path takes the whole file.
+            log.info("import batch %s: row-by-row path (%s)", batch.pk, e)
     reader = open_reader(path, batch.file_name)
     applier = APPLIERS[batch.feed](batch)
     jsonl = isinstance(reader, JsonLinesReader)

@@ -211,6 +211,10 @@ LOGGING = {
 # scheduled feed URLs ({"registration": "https://…", …}, HTTPS only).
 ELEMENTS_EXPIRY_WARNING_DAYS = env.int("ELEMENTS_EXPIRY_WARNING_DAYS", default=90)
 ELEMENTS_SYNC_CHUNK = env.int("ELEMENTS_SYNC_CHUNK", default=5000)
+# On PostgreSQL, CSV files of the registration list go through the staged (set-based) path,
+# written in slices of this many enterprises (elements/sync/staged.py).
+ELEMENTS_SYNC_STAGED = env.bool("ELEMENTS_SYNC_STAGED", default=True)
+ELEMENTS_STAGED_SLICE = env.int("ELEMENTS_STAGED_SLICE", default=250_000)
 ELEMENTS_STALE_BATCH_MINUTES = env.int("ELEMENTS_STALE_BATCH_MINUTES", default=30)
 ELEMENTS_INBOX_PREFIX = env("ELEMENTS_INBOX_PREFIX", default="inbox/")
 ELEMENTS_FEED_URLS = env.json("ELEMENTS_FEED_URLS", default={})

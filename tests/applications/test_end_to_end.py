@@ -239,7 +239,7 @@ def test_the_enterprise_sees_the_decision_and_the_reason(flow, world):
     app = flow.to(Status.REJECTED)
     page = client_for(world, "enterprise").get(reverse("applications:detail", args=[app.pk])).content.decode()
     assert 'data-testid="decision-reason"' in page and "经营现金流不足" in page
-    assert app.decided_at.strftime("%Y-%m-%d") in page
+    assert timezone.localtime(app.decided_at).strftime("%Y-%m-%d") in page  # the page shows Beijing time
     assert "质量要素良好" not in page  # the bank's internal proposal notes stay with the bank
     assert "质量要素良好" in client_for(world, "officer").get(
         reverse("applications:detail", args=[app.pk])).content.decode()

@@ -197,6 +197,7 @@ class TestIdempotence:
 class TestKilledMidway:
     def test_failed_chunk_leaves_a_failed_batch_and_a_rerun_converges(self, world, tmp_path, settings, monkeypatch):
         settings.ELEMENTS_SYNC_CHUNK = 2
+        settings.ELEMENTS_SYNC_STAGED = False  # the row-by-row path; test_sync_staged kills the staged one
         codes = [make_code("9", "1", "110108", f"KM{i:05d}Q") for i in range(7)]
         rows = [registration_row(c, name=f"北京测试{i}有限公司") for i, c in enumerate(codes)]
         path = write_csv(tmp_path / "r.csv", "registration", rows)
