@@ -79,9 +79,21 @@ def insert_values(model, rows: list[dict], *, need_ids: bool = False) -> list | 
             for kind, value in plan
         ]))
         write("\n")
-    buffer.seek(0)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN",
-                                  buffer)
+    _copy(model._meta.db_table, [f.column for f in fields], buffer)
     return ids
+
+
+def _copy(table: str, columns: list[str], buffer: io.StringIO):
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN", buffer)
+
+
+def copy_rows(table: str, columns: list[str], rows: list[tuple]):
+    """COPY plain tuples into `table` (PostgreSQL only), e.g. a temporary lookup table."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(map(_copy_value, row)))
+        buffer.write("\n")
+    _copy(table, columns, buffer)

@@ -24,7 +24,6 @@ committed so far; running the file again converges, as on the row-by-row path.""
 
 import codecs
 import csv
-import io
 import logging
 import time
 
@@ -42,7 +41,8 @@ from identity.uscc import ALPHABET, WEIGHTS
 
 from ..choices import EventKind, Feed, Source
 from ..models import ImportBatch
-from . import parse
+from . import bulk, parse
+from .apply import ENTERPRISE_FIELDS
 from .feeds import CODE, Mapping, header_of, parse_code
 from .readers import RowError, detect_encoding, format_of
 
@@ -107,17 +107,6 @@ def _wellformed_sql(u: str, b: str) -> str:
             f"THEN get_byte({b}, 17) = ({byte_of})[1 + mod(31 - mod({terms}, 31), 31)] ELSE false END)")
 
 
-def _copy_rows(cursor, table: str, columns: list[str], rows: list[tuple]):
-    from .bulk import _copy_value
-
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_value(v) for v in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-
-
 def _dictionary(cursor, table: str, select_distinct: str, columns: list[tuple[str, str]], fn, params=()):
     """A temporary lookup table: every distinct raw value the query yields, with what `fn`
     makes of it (a tuple matching `columns` after `raw`)."""
@@ -126,7 +115,7 @@ def _dictionary(cursor, table: str, select_distinct: str, columns: list[tuple[st
                    + ", ".join(f"{name} {kind}" for name, kind in columns) + ")")
     cursor.execute(select_distinct, params)
     rows = [(raw, *fn(raw)) for (raw,) in cursor.fetchall()]
-    _copy_rows(cursor, table, ["raw", *(name for name, _kind in columns)], rows)
+    bulk.copy_rows(table, ["raw", *(name for name, _kind in columns)], rows)
     cursor.execute(f"ANALYZE {table}")
 
 
@@ -248,10 +237,15 @@ class StagedRegistration:
                         [("value", "date"), ("err", "text"), ("err_raw", "text")],
                         _catching(lambda raw: parse.parse_date(raw, h("established_on"))), ws)
             unknown_status = _("Unknown registration status.")
+
+            def status(raw):  # as RegistrationApplier.prepare: empty is "existing", unknown is an error
+                found = registry.status_of(raw)
+                if found or not raw:
+                    return str(found or RegistrationStatus.EXISTING), None
+                return "", unknown_status
+
             _dictionary(cur, "jzd_d_status", f"SELECT DISTINCT {cells['status_text']} FROM jzd_stage",
-                        [("value", "text"), ("err", "text")],
-                        lambda raw: (str(registry.status_of(raw) or (RegistrationStatus.EXISTING if not raw else "")),
-                                     None if registry.status_of(raw) or not raw else unknown_status), ws)
+                        [("value", "text"), ("err", "text")], status, ws)
             _dictionary(cur, "jzd_d_type", f"SELECT DISTINCT {cells['enterprise_type']} FROM jzd_stage",
                         [("value", "text")], lambda raw: (str(registry.legal_form_of(raw)),), ws)
 
@@ -307,9 +301,8 @@ class StagedRegistration:
 
     # -- 3. compare --------------------------------------------------------------------------
 
-    FIELDS = ["name", "enterprise_type", "legal_form", "legal_representative", "registered_capital",
-              "established_on", "registration_authority", "address", "status", "industry", "district_id",
-              "regulator_unit_id"]
+    FIELDS = ENTERPRISE_FIELDS  # the same fields, in the same order, as the row-by-row path
+    PLACEMENT = ("district_id", "regulator_unit_id")
 
     def _compare(self):
         cur = self.cursor
@@ -339,7 +332,8 @@ class StagedRegistration:
             cur.execute("""CREATE TEMP TABLE jzd_dup AS SELECT uscc FROM jzd_rows WHERE err IS NULL
                            GROUP BY uscc HAVING count(*) > 1""")
             cur.execute("ANALYZE jzd_dup")
-            content = ", ".join(f"r.{f}" for f in self.FIELDS[:10])
+            # Placement follows from the other fields and the code, so it needs no comparing here.
+            content = ", ".join(f"r.{f}" for f in self.FIELDS if f not in self.PLACEMENT)
             cur.execute(f"""
                 SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM (
                   SELECT ({content}) IS NOT DISTINCT FROM lag(({content})) OVER w AS same,
