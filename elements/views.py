@@ -25,7 +25,7 @@ from .forms import (
     RevokeForm,
     UploadForm,
 )
-from .models import Distinction, ElementCategory, ElementType, Listing, Penalty, SpotCheck
+from .models import ElementCategory, ElementType
 
 REGULATORS_AND_ADMIN = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
 CATALOG_ROLES = (Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
@@ -53,12 +53,11 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             enterprise=enterprise, profile=profile, credit=profile.quality_credit,
             cards=profile.categories,
             expiring=[e for c in profile.categories for e in c.elements if e.expiring_soon],
-            distinctions=Distinction.objects.filter(enterprise_id=uscc).select_related(
-                "element_type__category", "batch", "entered_by", "confirmed_by").order_by(
-                "element_type__category__order", "element_type__order", "-granted_on"),
-            listings=Listing.objects.filter(enterprise_id=uscc).select_related("batch", "entered_by"),
-            penalties=Penalty.objects.filter(enterprise_id=uscc).select_related("batch", "entered_by"),
-            spotchecks=SpotCheck.objects.filter(enterprise_id=uscc).select_related("batch", "entered_by"),
+            distinctions=selectors.distinctions_visible_to(user).filter(enterprise_id=uscc).order_by(
+                "element_type__category__order", "element_type__order", "-granted_on", "id"),
+            listings=selectors.listings_visible_to(user).filter(enterprise_id=uscc).order_by("-listed_on", "id"),
+            penalties=selectors.penalties_visible_to(user).filter(enterprise_id=uscc).order_by("-decided_on", "id"),
+            spotchecks=selectors.spotchecks_visible_to(user).filter(enterprise_id=uscc).order_by("-checked_on", "id"),
             warning_days=selectors.expiry_warning_days(),
             can_keep_records=user.role in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR),
         )
@@ -200,7 +199,9 @@ class ElementTypeHistoryView(RoleRequiredMixin, DetailView):
             changes = newer.diff_against(older).changes if older is not None else []
             rows.append({"record": newer, "changes": changes})
         ctx["history"] = rows
-        ctx["record_count"] = Distinction.objects.filter(element_type=self.object).count()
+        # Counted in the user's scope: a district regulator sees the count of its unit's records.
+        ctx["record_count"] = selectors.distinctions_visible_to(self.request.user).filter(
+            element_type=self.object).count()
         ctx["can_edit"] = self.request.user.role in CATALOG_ROLES
         return ctx
 

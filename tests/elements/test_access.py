@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from elements.choices import BatchStatus, ListingKind, SpotCheckResult
-from elements.models import ChangeEvent, ImportBatch, Listing
+from elements.choices import BatchStatus, ListingKind, Source, SpotCheckResult
+from elements.models import ChangeEvent, Distinction, ImportBatch, Listing, Penalty, SpotCheck
 from identity.choices import Role
 
 from ..factories import EnterpriseFactory, UserFactory
@@ -17,6 +17,9 @@ from .test_profile_rules import distinction, listing, penalty, spotcheck
 pytestmark = pytest.mark.django_db
 
 PROFILE_ALLOWED = {"enterprise", "district", "city", "admin"}
+# Record list pages are for regulators and admins: the enterprise reads its own records on its
+# profile page and through the API.
+RECORD_PAGE_REFUSED = {"enterprise"}
 
 
 class TestProfileAccess(TenantMatrix):
@@ -40,7 +43,7 @@ class TestListingAccess(TenantMatrix):
         return [(reverse("api:listing-detail", args=[obj.pk]), True)]
 
     def list_urls(self):
-        return [(reverse("elements:listing_list"), False), (reverse("api:listing-list"), True)]
+        return [(reverse("elements:listing_list"), False, RECORD_PAGE_REFUSED), (reverse("api:listing-list"), True)]
 
     def key(self, obj):
         return obj.enterprise_id
@@ -54,7 +57,7 @@ class TestDistinctionAccess(TestListingAccess):
         return [(reverse("api:distinction-detail", args=[obj.pk]), True)]
 
     def list_urls(self):
-        return [(reverse("elements:distinction_list"), False), (reverse("api:distinction-list"), True)]
+        return [(reverse("elements:distinction_list"), False, RECORD_PAGE_REFUSED), (reverse("api:distinction-list"), True)]
 
 
 class TestPenaltyAccess(TestListingAccess):
@@ -65,7 +68,7 @@ class TestPenaltyAccess(TestListingAccess):
         return [(reverse("api:penalty-detail", args=[obj.pk]), True)]
 
     def list_urls(self):
-        return [(reverse("elements:penalty_list"), False), (reverse("api:penalty-list"), True)]
+        return [(reverse("elements:penalty_list"), False, RECORD_PAGE_REFUSED), (reverse("api:penalty-list"), True)]
 
 
 class TestSpotCheckAccess(TestListingAccess):
@@ -76,7 +79,7 @@ class TestSpotCheckAccess(TestListingAccess):
         return [(reverse("api:spot-check-detail", args=[obj.pk]), True)]
 
     def list_urls(self):
-        return [(reverse("elements:spotcheck_list"), False), (reverse("api:spot-check-list"), True)]
+        return [(reverse("elements:spotcheck_list"), False, RECORD_PAGE_REFUSED), (reverse("api:spot-check-list"), True)]
 
 
 class TestChangeEventAccess(TestListingAccess):
@@ -120,17 +123,41 @@ def test_missing_and_forbidden_profiles_look_the_same(world):
     assert forbidden.json() == missing.json()
 
 
+def provenance_mix(world, i):
+    """In turn a feed row (its ImportBatch), a regulator's entry (entered_by) and a confirmed
+    enterprise claim (confirmed_by): every kind of provenance that follows a foreign key, so a
+    list that renders provenance without select_related grows by a query per row."""
+    kind = i % 3
+    if kind == 0:
+        batch = ImportBatch.objects.create(feed="honor", source="upload", file_name=f"feed-{i}.csv",
+                                           status=BatchStatus.SUCCEEDED)
+        return {"source": Source.FEED, "batch": batch, "row_number": i + 2}
+    regulator = UserFactory(role=Role.DISTRICT_REGULATOR, regulator_unit=world.district.regulator_unit)
+    if kind == 1:
+        return {"source": Source.REGULATOR, "entered_by": regulator, "entry_reason": "现场核查"}
+    return {"source": Source.CLAIM, "confirmed_by": regulator}
+
+
 class TestConstantQueries:
     def grow_records(self, world):
+        counter = iter(range(1, 28))
+
         def grow():
-            for i in range(3):
-                ent = EnterpriseFactory()
-                listing(ent, listed_on=date(2024, 1, 1 + i))
-                listing(ent, kind=ListingKind.SERIOUS, listed_on=date(2024, 2, 1 + i), removed_on=date(2024, 5, 1))
-                penalty(ent, date(2024, 3, 1 + i), no=f"N{i}")
-                spotcheck(ent, date(2024, 4, 1 + i), result=SpotCheckResult.PASSED)
-                distinction(ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}")
-                ChangeEvent.objects.create(enterprise=ent, kind="listed", record_type="listing", source="feed")
+            for _i in range(3):
+                i = next(counter)
+                # A new enterprise of the district's unit, and the world's enterprise (so that the
+                # enterprise user's lists grow too).
+                for ent in (EnterpriseFactory(), world.ent):
+                    listing(ent, listed_on=date(2024, 1, i), **provenance_mix(world, i))
+                    listing(ent, kind=ListingKind.SERIOUS, listed_on=date(2024, 2, i), removed_on=date(2024, 5, 1),
+                            **provenance_mix(world, i + 1))
+                    penalty(ent, date(2024, 3, i), no=f"N{i}", **provenance_mix(world, i + 2))
+                    spotcheck(ent, date(2024, 4, i), result=SpotCheckResult.PASSED, **provenance_mix(world, i))
+                    distinction(ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}",
+                                **provenance_mix(world, i + 1))
+                    ChangeEvent.objects.create(enterprise=ent, kind="listed", record_type="listing", source="feed",
+                                               batch=ImportBatch.objects.create(feed="abnormal", source="upload"),
+                                               user=UserFactory())
         return grow
 
     @pytest.mark.parametrize("who", ["city", "district"])
@@ -174,14 +201,20 @@ class TestConstantQueries:
         def grow():
             for _i in range(3):
                 i = next(counter)
-                listing(world.ent, listed_on=date(2024, 1, i))
-                penalty(world.ent, date(2024, 3, i), no=f"P{i}")
-                spotcheck(world.ent, date(2024, 4, i))
-                distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}")
+                listing(world.ent, listed_on=date(2024, 1, i), **provenance_mix(world, i))
+                penalty(world.ent, date(2024, 3, i), no=f"P{i}", **provenance_mix(world, i + 1))
+                spotcheck(world.ent, date(2024, 4, i), **provenance_mix(world, i + 2))
+                distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}",
+                            **provenance_mix(world, i))
         url = reverse("api:enterprise-profile", args=[world.ent.uscc])
         assert_constant_queries(client_for(world, "enterprise", api=True), url, grow)
-        assert_constant_queries(client_for(world, "enterprise"), reverse("elements:profile", args=[world.ent.uscc]),
-                                grow)
+        page = reverse("elements:profile", args=[world.ent.uscc])
+        assert_constant_queries(client_for(world, "enterprise"), page, grow)
+        # The page shows every record's provenance: the batch, the entering and the confirming regulator.
+        body = client_for(world, "enterprise").get(page).content.decode()
+        for model in (Listing, Penalty, SpotCheck, Distinction):
+            for record in model.objects.filter(enterprise=world.ent):
+                assert str(record.provenance()) in body, record
 
 
 def test_change_events_read_after_a_cursor(world):
@@ -204,3 +237,14 @@ def test_change_events_read_after_a_cursor(world):
 def test_listing_records_stay_for_deleted_nothing(world):
     listing(world.ent)
     assert Listing.objects.count() == 1
+
+
+def test_type_history_counts_the_distinctions_in_the_users_scope(world):
+    from elements.models import ElementType
+
+    for ent in (world.ent, world.ent, world.ent_2):
+        distinction(ent, "brand.time_honored", level="national", certificate_no=f"T-{Distinction.objects.count()}")
+    url = reverse("elements:catalog_history", args=[ElementType.objects.get(code="brand.time_honored").pk])
+    assert client_for(world, "district").get(url).context["record_count"] == 2  # Haidian only
+    assert client_for(world, "district_2").get(url).context["record_count"] == 1  # Chaoyang only
+    assert client_for(world, "city").get(url).context["record_count"] == 3

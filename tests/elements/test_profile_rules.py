@@ -17,29 +17,38 @@ from elements.selectors import credit_summary, profile_get
 pytestmark = pytest.mark.django_db
 
 
+PROVENANCE_FIELDS = ("source", "batch", "row_number", "entered_by", "entry_reason", "confirmed_by")
+
+
 def _make(model, ent, **values):
+    """A record with the given content. Provenance (`source`, `batch`, `row_number`,
+    `entered_by`, `entry_reason`, `confirmed_by`) defaults to a regulator entry without a user;
+    pass a batch (feed), entered_by (regulator) or confirmed_by (claim) to get a record whose
+    provenance follows a foreign key."""
+    provenance = {k: values.pop(k) for k in PROVENANCE_FIELDS if k in values}
+    provenance.setdefault("source", Source.REGULATOR)
     fields = {k: v for k, v in values.items()}
     key_values = dict(fields)
     if model is Distinction:
         key_values["element_type_id"] = fields["element_type"].pk
         fields.setdefault("status", DistinctionStatus.VALID)
     return model.objects.create(enterprise=ent, key=record_key(model, ent.uscc, key_values),
-                                content_hash=content_hash(model, key_values), source=Source.REGULATOR, **fields)
+                                content_hash=content_hash(model, key_values), **provenance, **fields)
 
 
-def listing(ent, kind=ListingKind.ABNORMAL, listed_on=date(2024, 3, 5), removed_on=None):
+def listing(ent, kind=ListingKind.ABNORMAL, listed_on=date(2024, 3, 5), removed_on=None, **provenance):
     return _make(Listing, ent, kind=kind, listed_on=listed_on, removed_on=removed_on, reason="未报送年报",
-                 authority="北京市海淀区市场监督管理局")
+                 authority="北京市海淀区市场监督管理局", **provenance)
 
 
-def penalty(ent, decided_on, no="京海市监罚〔2023〕1号"):
+def penalty(ent, decided_on, no="京海市监罚〔2023〕1号", **provenance):
     return _make(Penalty, ent, decision_no=no, decided_on=decided_on, violation_type="虚假宣传",
-                 authority="北京市海淀区市场监督管理局")
+                 authority="北京市海淀区市场监督管理局", **provenance)
 
 
-def spotcheck(ent, checked_on, result=SpotCheckResult.FAILED):
+def spotcheck(ent, checked_on, result=SpotCheckResult.FAILED, **provenance):
     return _make(SpotCheck, ent, level="municipal", product="电线电缆", checked_on=checked_on, result=result,
-                 failed_items="导体电阻", authority="北京市市场监督管理局")
+                 failed_items="导体电阻", authority="北京市市场监督管理局", **provenance)
 
 
 def distinction(ent, code, **kw):
