@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from identity.choices import Role
+from identity.selectors import enterprises_visible_to
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError
 
@@ -31,10 +32,14 @@ def _require_reason(reason: str):
                                {"reason": [str(_("This field is required."))]}, code="reason_required")
 
 
-def _require_regulator(user):
+def _require_regulator(user, enterprise_id: str):
+    """A market regulator, and the enterprise inside their scope (a district regulator: their
+    unit's enterprises). Outside it the answer is the same as for a missing enterprise."""
     if user is None or user.role not in RECORD_ROLES:
         raise ApplicationError(_("Only market regulators keep element records."), code="not_allowed",
                                status_code=403)
+    if not enterprises_visible_to(user).filter(uscc=enterprise_id).exists():
+        raise ApplicationError(_("Not found."), code="not_found", status_code=404)
 
 
 def _full_clean(obj, exclude=("key", "content_hash")):
@@ -73,7 +78,7 @@ def distinction_record(*, enterprise, element_type: ElementType, user, reason: s
                        expires_on: date | None = None, claim: bool = False) -> Distinction:
     """A regulator enters a distinction (with a reason), or confirms an enterprise's claim
     (`claim=True`: the regulator is recorded as the one who confirmed it)."""
-    _require_regulator(user)
+    _require_regulator(user, enterprise.pk)
     if not claim:
         _require_reason(reason)
     if element_type.nature != Nature.DISTINCTION:
@@ -107,7 +112,7 @@ def default_expiry(granted_on: date | None, months: int | None) -> date | None:
 
 @transaction.atomic
 def distinction_revoke(*, distinction: Distinction, user, reason: str, revoked_on: date | None = None) -> Distinction:
-    _require_regulator(user)
+    _require_regulator(user, distinction.enterprise_id)
     _require_reason(reason)
     d = Distinction.objects.select_for_update().get(pk=distinction.pk)
     if d.status == DistinctionStatus.REVOKED:
@@ -126,7 +131,7 @@ def distinction_revoke(*, distinction: Distinction, user, reason: str, revoked_o
 @transaction.atomic
 def listing_record(*, enterprise, kind: str, listed_on: date, user, entry_reason: str, reason: str = "",
                    authority: str = "") -> Listing:
-    _require_regulator(user)
+    _require_regulator(user, enterprise.pk)
     _require_reason(entry_reason)
     obj = Listing(enterprise=enterprise, kind=kind, listed_on=listed_on, reason=reason, authority=authority,
                   source=Source.REGULATOR, entered_by=user, entry_reason=entry_reason)
@@ -136,7 +141,7 @@ def listing_record(*, enterprise, kind: str, listed_on: date, user, entry_reason
 @transaction.atomic
 def listing_remove(*, listing: Listing, removed_on: date, user, reason: str, authority: str = "") -> Listing:
     """A removal is an event: credit holds again from the removal date."""
-    _require_regulator(user)
+    _require_regulator(user, listing.enterprise_id)
     _require_reason(reason)
     obj = Listing.objects.select_for_update().get(pk=listing.pk)
     if obj.removed_on is not None:
@@ -159,7 +164,7 @@ def listing_remove(*, listing: Listing, removed_on: date, user, reason: str, aut
 def record_annul(*, record: Penalty | SpotCheck, user, reason: str, annulled_on: date | None = None):
     """A penalty overturned on review, or a spot-check result overturned on re-inspection: it
     stays in the library, marked annulled, and stops counting from the annulment date."""
-    _require_regulator(user)
+    _require_regulator(user, record.enterprise_id)
     _require_reason(reason)
     model = type(record)
     obj = model.objects.select_for_update().get(pk=record.pk)

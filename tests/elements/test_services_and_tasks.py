@@ -1,6 +1,7 @@
 """Regulators' writes (with reasons and events), the inbox scan and HTTPS pulls."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
@@ -8,11 +9,12 @@ from django.core.files.storage import default_storage
 
 from elements import services, tasks
 from elements.choices import BatchSource, BatchStatus, DistinctionStatus, EventKind, ListingKind, Source
-from elements.models import ChangeEvent, ElementType, ImportBatch, Listing
+from elements.models import ChangeEvent, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from elements.selectors import profile_get
 from jingzhidai.errors import ApplicationError
 
 from .conftest import write_csv
+from .test_profile_rules import _make
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +81,61 @@ class TestRegulatorWrites:
         run_file(feed="honor", path=write_csv(tmp_path / "h2.csv", "honor", rows))
         d.refresh_from_db()
         assert d.status == DistinctionStatus.REVOKED and d.issuer == "商务部"
+
+
+class TestServicesKeepToTheRegulatorsUnit:
+    """The services refuse an enterprise outside the regulator's unit exactly like a missing
+    one (404), whoever calls them (pages, API, other apps), and change nothing."""
+
+    @pytest.fixture
+    def records(self, world):
+        d = services.distinction_record(enterprise=world.ent, element_type=ElementType.objects.get(
+            code="brand.time_honored"), user=world.district, reason="r", granted_on=date(2010, 1, 1), level="national")
+        listing = services.listing_record(enterprise=world.ent, kind=ListingKind.ABNORMAL, listed_on=date(2024, 1, 1),
+                                          user=world.district, entry_reason="补录")
+        penalty = _make(Penalty, world.ent, decision_no="P-1", decided_on=date(2024, 1, 1))
+        spotcheck = _make(SpotCheck, world.ent, level="municipal", product="电线电缆", checked_on=date(2024, 1, 1),
+                          result="failed")
+        return SimpleNamespace(distinction=d, listing=listing, penalty=penalty, spotcheck=spotcheck)
+
+    def calls(self, world, records):
+        other = world.district_2  # Chaoyang; world.ent is in Haidian
+        return {
+            "distinction_record": lambda: services.distinction_record(
+                enterprise=world.ent, element_type=ElementType.objects.get(code="infrastructure.iso_environment"),
+                user=other, reason="x", granted_on=date(2024, 5, 1), certificate_no="E-9"),
+            "distinction_claim": lambda: services.distinction_record(
+                enterprise=world.ent, element_type=ElementType.objects.get(code="infrastructure.iso_environment"),
+                user=other, reason="", granted_on=date(2024, 5, 1), certificate_no="E-8", claim=True),
+            "listing_record": lambda: services.listing_record(
+                enterprise=world.ent, kind=ListingKind.SERIOUS, listed_on=date(2024, 2, 1), user=other,
+                entry_reason="x"),
+            "listing_remove": lambda: services.listing_remove(
+                listing=records.listing, removed_on=date(2024, 12, 1), user=other, reason="x"),
+            "distinction_revoke": lambda: services.distinction_revoke(
+                distinction=records.distinction, user=other, reason="x"),
+            "penalty_annul": lambda: services.record_annul(record=records.penalty, user=other, reason="x"),
+            "spotcheck_annul": lambda: services.record_annul(record=records.spotcheck, user=other, reason="x"),
+        }
+
+    @pytest.mark.parametrize("call", ["distinction_record", "distinction_claim", "listing_record", "listing_remove",
+                                      "distinction_revoke", "penalty_annul", "spotcheck_annul"])
+    def test_district_regulator_of_another_unit_is_refused(self, world, records, call):
+        events = ChangeEvent.objects.count()
+        with pytest.raises(ApplicationError) as refused:
+            self.calls(world, records)[call]()
+        assert (refused.value.code, refused.value.status_code) == ("not_found", 404)
+        assert ChangeEvent.objects.count() == events
+        records.listing.refresh_from_db()
+        records.distinction.refresh_from_db()
+        records.penalty.refresh_from_db()
+        assert records.listing.removed_on is None
+        assert records.distinction.status != DistinctionStatus.REVOKED
+        assert records.penalty.annulled_on is None
+
+    def test_the_municipal_bureau_acts_anywhere(self, world, records):
+        services.record_annul(record=records.penalty, user=world.city, reason="复议撤销")
+        services.listing_remove(listing=records.listing, removed_on=date(2024, 12, 1), user=world.city, reason="x")
 
 
 class TestInbox:
