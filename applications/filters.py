@@ -13,6 +13,7 @@ from identity.models import District
 
 from .choices import AgeFilter, Status, VerificationStatus
 from .models import Application, VerificationRequest
+from .workflow import WAITING
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -38,7 +39,8 @@ class ApplicationFilter(django_filters.FilterSet):
             self.filters["product"].queryset = Product.objects.filter(bank_id=user.bank_id).order_by("name")
 
     def filter_age(self, queryset, name, value):
-        return queryset.filter(status_changed_at__lte=timezone.now() - timedelta(days=int(value)))
+        return queryset.filter(status__in=WAITING,
+                               status_changed_at__lte=timezone.now() - timedelta(days=int(value)))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

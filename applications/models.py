@@ -17,6 +17,7 @@ from .choices import (
     Status,
     VerificationStatus,
 )
+from .workflow import WAITING
 
 MONEY = dict(max_digits=16, decimal_places=2)
 
@@ -101,6 +102,11 @@ class Application(models.Model):
     @property
     def number(self) -> str:
         return f"JZD-{self.created_at:%Y}-{self.pk:06d}" if self.pk else "—"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for someone's next step (workflow.WAITING): the queue shows for how long."""
+        return self.status in WAITING
 
     def stages(self) -> list[tuple[str, object]]:
         """Every stage reached, with its date, for the enterprise's and the bank's pages."""

@@ -44,6 +44,10 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 FINAL = frozenset({Status.REJECTED, Status.WITHDRAWN})
+# Statuses in which an application waits for someone's next step (the bank queue's "waiting"
+# time and its age filter). Not a draft (nobody holds it yet), nor a finished one: withdrawn,
+# rejected, or disbursed (later disbursements are the bank's own follow-up).
+WAITING = frozenset(Status.values) - FINAL - {Status.DRAFT, Status.DISBURSED}
 # Statuses in which the enterprise may edit the application and its evidence.
 ENTERPRISE_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 

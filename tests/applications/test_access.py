@@ -1,15 +1,18 @@
 """The access matrix for applications, their history, evidence files, verification requests,
 notifications and the access log; constant query counts for every list."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from applications import services
 from applications.choices import Status
 from applications.models import Notification
+from banks import services as bank_services
 
 from ..helpers import TenantMatrix, assert_constant_queries, client_for
-from .conftest import HELD, UNHELD, upload
+from .conftest import HELD, UNHELD, product_fields, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +134,9 @@ class TestVerificationRequestAccess(TenantMatrix):
                 (reverse("api:verification-request-detail", args=[obj.pk]), True)]
 
     def list_urls(self):
-        return [(reverse("regulators:inbox"), False), (reverse("api:verification-request-list"), True)]
+        # The inbox page is the regulators' (enterprise and bank read requests on the application).
+        return [(reverse("regulators:inbox"), False, {"enterprise", *BANK_SIDE}),
+                (reverse("api:verification-request-list"), True)]
 
     def key(self, obj):
         return obj.enterprise_id
@@ -243,6 +248,23 @@ def test_access_log_runs_constant_queries(flow, world):
     assert_constant_queries(client_for(world, "enterprise"), reverse("applications:access_log"), grow)
 
 
+def test_access_log_with_evidence_rows_runs_constant_queries(flow, world):
+    """Evidence opens carry the evidence row (and its name) into the log page."""
+    app = flow.draft(claims=[HELD, UNHELD])
+    files = [services.evidence_add(application=app, user=world.enterprise, element_code=UNHELD,
+                                   uploaded=upload(f"证书{i}.pdf")) for i in range(4)]
+    app = services.application_submit(application=app, user=world.enterprise)
+
+    def grow():
+        for ev in files[1:]:
+            services.evidence_open(evidence=ev, user=world.officer).close()
+            services.evidence_open(evidence=ev, user=world.approver).close()
+
+    services.evidence_open(evidence=files[0], user=world.officer).close()
+    services.profile_open(application=app, user=world.officer)
+    assert_constant_queries(client_for(world, "enterprise"), reverse("applications:access_log"), grow)
+
+
 def test_bank_queue_filters(flow, world):
     from datetime import timedelta
 
@@ -264,5 +286,35 @@ def test_bank_queue_filters(flow, world):
     assert ids(district="110108") == {old.pk, new.pk}
     assert ids(district="110105") == set()
     assert ids(product=flow.product.pk) == {old.pk, new.pk}
+    other_product = bank_services.product_create(actor=world.admin, bank=world.bank,
+                                                 **product_fields(name="京质贷·设备贷"))
+    third = services.application_create(user=world.enterprise, product=other_product, amount=Decimal("1000000"),
+                                        term_months=12, purpose="equipment", need_statement="x", authorise=True)
+    services.application_submit(application=third, user=world.enterprise)
+    assert ids(product=flow.product.pk) == {old.pk, new.pk}
+    assert ids(product=other_product.pk) == {third.pk}
     page = client_for(world, "officer").get(reverse("applications:list"), {"age": "3"})
     assert page.content.decode().count('data-testid="application-row"') == 1
+
+
+@pytest.mark.parametrize("finished", [Status.WITHDRAWN, Status.REJECTED, Status.DISBURSED])
+def test_age_filter_keeps_only_waiting_applications(flow, world, finished):
+    """?age=N lists what has waited N days in its stage; a finished application waits for nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import Application
+
+    waiting = flow.to(Status.SUBMITTED)
+    done = flow.to(finished)
+    Application.objects.filter(pk__in=[waiting.pk, done.pk]).update(
+        status_changed_at=timezone.now() - timedelta(days=10))
+    client = client_for(world, "officer", api=True)
+    rows = client.get(reverse("api:application-list"), {"age": "7"}).json()["results"]
+    assert [row["id"] for row in rows] == [waiting.pk]
+    page = client_for(world, "officer").get(reverse("applications:list"), {"age": "7"})
+    assert page.content.decode().count('data-testid="application-row"') == 1
+    # The list shows no waiting time for a finished application.
+    listed = {a.pk: a for a in client_for(world, "officer").get(reverse("applications:list")).context["object_list"]}
+    assert listed[waiting.pk].is_waiting and not listed[done.pk].is_waiting
