@@ -2,7 +2,6 @@
 `/api/v1/verification-requests/`. Objects come through the selectors' doors (others are 404);
 every write goes through a service; refused transitions answer 409."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from banks import selectors as bank_selectors
 from banks.choices import GuaranteeType
 from banks.models import Branch, Product
 from identity.choices import BANK_ROLES
@@ -19,6 +19,7 @@ from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 
 from . import selectors, services
 from .choices import Action, EvidenceReview, Purpose, Status, VerificationStatus
+from .files import file_response
 from .filters import ApplicationFilter, VerificationRequestFilter
 from .models import Application, Claim, Evidence, HistoryEntry, VerificationRequest
 from .workflow import allowed_actions
@@ -105,7 +106,8 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 
 class ApplicationWriteSerializer(serializers.Serializer):
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.select_related("bank"))
+    # Scoped in __init__ to what the HTML form offers: an id outside it answers like a missing one.
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.none())
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=1)
     term_months = serializers.IntegerField(min_value=1, max_value=360)
@@ -117,6 +119,17 @@ class ApplicationWriteSerializer(serializers.Serializer):
                                                "holds."))
     authorise = serializers.BooleanField(required=False, default=False, help_text=_(
         "Authorise the bank to see the enterprise's quality profile and evidence (required before submitting)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.enterprise_id:
+            offered = bank_selectors.products_open_to(user.enterprise)
+            application = self.context.get("application")
+            if application is not None:  # a returned application may restate the product it has
+                offered = offered | Product.objects.filter(pk=application.product_id)
+            self.fields["product"].queryset = offered
 
 
 class NoteSerializer(serializers.Serializer):
@@ -228,13 +241,6 @@ CONFLICT = OpenApiResponse(description="The step is not allowed from the applica
                                        "(or would break a workflow rule); nothing changed.")
 
 
-def _file_response(handle, *, name, content_type):
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # Viewsets ----------------------------------------------------------------------------------
 
 class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -270,7 +276,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     @extend_schema(request=ApplicationWriteSerializer, responses={201: ApplicationDetailSerializer})
     def create(self, request):
         """An enterprise user creates a draft."""
-        data = ApplicationWriteSerializer(data=request.data)
+        data = ApplicationWriteSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         app = services.application_create(user=request.user, **data.validated_data)
         return self._fresh(app, status.HTTP_201_CREATED)
@@ -280,7 +286,8 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     def partial_update(self, request, pk=None):
         """Change a draft (or a returned application, except its product)."""
         app = self.get_object()
-        data = ApplicationWriteSerializer(data=request.data, partial=True)
+        data = ApplicationWriteSerializer(data=request.data, partial=True,
+                                          context={**self.get_serializer_context(), "application": app})
         data.is_valid(raise_exception=True)
         app = services.application_update(application=app, user=request.user, **data.validated_data)
         return self._fresh(app)
@@ -388,8 +395,8 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         """Download one evidence file (bank access is logged for the enterprise to see)."""
         app = self.get_object()
         ev = get_object_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
-        return _file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
-                              content_type=ev.content_type)
+        return file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
+                             content_type=ev.content_type)
 
     @extend_schema(request=ReviewSerializer, responses={200: EvidenceSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/review",

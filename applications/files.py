@@ -1,4 +1,5 @@
-"""Evidence files: judged by content (magic bytes), not by name; size-capped; hashed.
+"""Evidence files: judged by content (magic bytes), not by name; size-capped; hashed; served
+only as attachments (`file_response`, for evidence and regulators' answer files alike).
 
 The uploaded name is kept only as metadata (its last path component, cleaned) and never
 becomes part of a storage path."""
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from jingzhidai.errors import ApplicationError
@@ -81,3 +83,12 @@ def check_upload(uploaded) -> CheckedFile:
     uploaded.seek(0)
     return CheckedFile(name=name, extension=ALLOWED[content_type][0], content_type=content_type, size=total,
                        sha256=digest.hexdigest())
+
+
+def file_response(handle, *, name, content_type) -> FileResponse:
+    """A stored file as a download: an attachment under its uploaded name, never sniffed or
+    cached by the browser."""
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

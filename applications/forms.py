@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banks.choices import GuaranteeType
 from banks.models import Branch
+from elements.choices import Level
 
 from .choices import Purpose
 
@@ -37,15 +38,6 @@ class ApplicationForm(forms.Form):
         self.held = set(held)
 
 
-class EvidenceForm(forms.Form):
-    element = forms.CharField(widget=forms.HiddenInput)
-    file = forms.FileField(label=_("Evidence file (PDF, JPEG or PNG)"))
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class ProposeForm(forms.Form):
     credit_line = forms.DecimalField(label=_("Credit line (yuan)"), max_digits=16, decimal_places=2)
     annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3)
@@ -69,24 +61,12 @@ class DisburseForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ReviewForm(forms.Form):
-    verdict = forms.ChoiceField(choices=[("verified", _("Verified")), ("rejected", _("Rejected"))])
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
-
-
-class VerificationRequestForm(forms.Form):
-    element = forms.CharField(widget=forms.HiddenInput)
-    question = forms.CharField(label=_("Question for the district regulator"),
-                               widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class AnswerForm(forms.Form):
     confirmed = forms.TypedChoiceField(label=_("Answer"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
                                        choices=[("yes", _("Confirmed")), ("no", _("Not confirmed"))])
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label=_("File (optional; PDF, JPEG or PNG)"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[
-        ("", "—"), ("national", _("National")), ("municipal", _("Municipal")), ("district", _("District"))])
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", "—"), *Level.choices])
     issuer = forms.CharField(label=_("Issuer"), required=False, max_length=200)
     certificate_no = forms.CharField(label=_("Certificate number"), required=False, max_length=100)
     granted_on = forms.DateField(label=_("Granted on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

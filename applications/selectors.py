@@ -5,12 +5,13 @@ only under the enterprise's authorisation for that bank."""
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from banks import selectors as bank_selectors
-from elements.choices import Level
+from elements.choices import Level, Nature
 from elements.models import Distinction, ElementType
 from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
@@ -19,6 +20,7 @@ from .choices import LibraryMatch, VerificationStatus
 from .models import (
     AccessLog,
     Application,
+    Authorisation,
     Claim,
     Evidence,
     HistoryEntry,
@@ -65,8 +67,20 @@ def history_of(application) -> QuerySet[HistoryEntry]:
     return application.history.select_related("actor").order_by("at", "id")
 
 
+# --- the enterprise's authorisation of the bank ----------------------------------------------
+# Active = granted and not ended (withdrawal ends it). One rule, in three shapes: a filter on
+# authorisations, a filter through an application, a yes/no for one application.
+
+def active_authorisations() -> QuerySet[Authorisation]:
+    return Authorisation.objects.filter(revoked_at__isnull=True)
+
+
 def _authorised_for_bank(prefix="application__"):
     return Q(**{f"{prefix}authorisation__isnull": False, f"{prefix}authorisation__revoked_at__isnull": True})
+
+
+def authorisation_active(application) -> bool:
+    return active_authorisations().filter(application_id=application.pk).exists()
 
 
 def evidence_visible_to(user) -> QuerySet[Evidence]:
@@ -100,6 +114,25 @@ def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:
     if role in SEE_ALL:
         return qs
     return qs.none()
+
+
+def verification_inbox(user) -> QuerySet[VerificationRequest]:
+    """The inbox order: open requests first (earliest due first, so overdue ones lead), then
+    the answered ones."""
+    open_first = Case(When(status=VerificationStatus.OPEN, then=Value(0)), default=Value(1),
+                      output_field=IntegerField())
+    return verification_requests_visible_to(user).order_by(open_first, "due_on", "id")
+
+
+def verification_answerer(request, user) -> bool:
+    """Who answers a verification request: a district regulator of the unit it was sent to."""
+    return (user.is_authenticated and user.role == Role.DISTRICT_REGULATOR
+            and user.regulator_unit_id == request.regulator_unit_id)
+
+
+def verification_answerable_by(request, user) -> bool:
+    """The request still awaits an answer and this user may give it."""
+    return request.status == VerificationStatus.OPEN and verification_answerer(request, user)
 
 
 def verification_answer_files_visible_to(user) -> QuerySet[VerificationRequest]:
@@ -198,7 +231,7 @@ def claims_matched(application, profile) -> list[ClaimRow]:
 
 def claimable_types() -> QuerySet[ElementType]:
     """Element types an enterprise can claim: distinctions still in the catalog."""
-    return ElementType.objects.filter(nature="distinction", retired_at__isnull=True).select_related(
+    return ElementType.objects.filter(nature=Nature.DISTINCTION, retired_at__isnull=True).select_related(
         "category").order_by("category__order", "order", "code")
 
 
@@ -231,4 +264,4 @@ def waited(application, now=None) -> timedelta:
 
 
 def disbursed_total(application):
-    return application.disbursements.aggregate(total=Sum("amount"))["total"] or 0
+    return application.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal(0)

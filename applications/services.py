@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,7 +81,8 @@ def _actor_name(user):
 
 def _check_product(product, *, enterprise, profile=None):
     """A product the enterprise may apply for now: open, of a bank that takes new
-    applications, and whose quality conditions its profile meets."""
+    applications, and whose quality conditions its profile meets. Pass the profile when the
+    caller has it (it is built only if missing)."""
     if not bank_selectors.bank_accepts_applications(product.bank):
         raise ApplicationError(_("%(bank)s does not take new applications at present.") % {"bank": product.bank.name},
                                {"product": [_("The bank does not take new applications.")]}, code="bank_closed")
@@ -123,26 +123,30 @@ def _check_eligible(enterprise):
 
 
 def _claim_type(code) -> ElementType:
-    element_type = ElementType.objects.filter(code=(code or "").strip()).first()
+    code = (code or "").strip()
+    element_type = selectors.claimable_types().filter(code=code).first()
+    if element_type is not None:
+        return element_type
+    element_type = ElementType.objects.filter(code=code).first()
     if element_type is None:
         raise ApplicationError(_("Unknown element: %(code)s.") % {"code": code}, {"element": [_("Unknown element.")]},
                                code="unknown_element")
-    if element_type.nature != "distinction" or element_type.is_retired:
-        raise ApplicationError(_("%(name)s cannot be claimed: only distinctions in the catalog can.") % {
-            "name": element_type.name}, {"element": [_("Not a claimable distinction.")]}, code="not_claimable")
-    return element_type
+    raise ApplicationError(_("%(name)s cannot be claimed: only distinctions in the catalog can.") % {
+        "name": element_type.name}, {"element": [_("Not a claimable distinction.")]}, code="not_claimable")
 
 
 @transaction.atomic
 def application_create(*, user, product, amount, term_months, purpose, need_statement, purpose_description="",
-                       branch=None, claims=None, authorise=False) -> Application:
+                       branch=None, claims=None, authorise=False, profile=None) -> Application:
     """A draft. Claims default to the distinctions the profile holds; `claims` (catalog codes)
-    replaces that list and may add claims the library lacks."""
+    replaces that list and may add claims the library lacks. `profile`: the enterprise's
+    profile when the caller already built it for this request (otherwise built here)."""
     if user.role != Role.ENTERPRISE or not user.enterprise_id:
         raise ApplicationError(_("Only enterprise users apply."), code="not_allowed", status_code=403)
     enterprise = user.enterprise
     _check_eligible(enterprise)
-    profile = profile_get(enterprise=enterprise)
+    if profile is None or profile.uscc != enterprise.uscc:
+        profile = profile_get(enterprise=enterprise)
     _check_product(product, enterprise=enterprise, profile=profile)
     application = Application(enterprise=enterprise, bank=product.bank, product=product, branch=branch,
                               amount=amount, term_months=term_months, purpose=purpose,
@@ -298,8 +302,7 @@ def _log_access(*, application, user, kind, evidence=None):
 
 def _require_authorised(application, user):
     if user.role in BANK_ROLES:
-        authorisation = Authorisation.objects.filter(application=application, revoked_at__isnull=True).first()
-        if authorisation is None or application.submitted_at is None:
+        if application.submitted_at is None or not selectors.authorisation_active(application):
             raise ApplicationError(_("The enterprise has not authorised this bank to see its quality profile."),
                                    code="not_authorised", status_code=403)
 
@@ -370,8 +373,7 @@ def application_transition(*, application, action, user, note="", apply=None) ->
     return app
 
 
-def _unconfirmed_without_evidence(app) -> list[str]:
-    profile = profile_get(enterprise=app.enterprise)
+def _unconfirmed_without_evidence(app, profile) -> list[str]:
     rows = selectors.claims_matched(app, profile)
     return [str(r.claim.element_type.name) for r in rows
             if r.match != LibraryMatch.CONFIRMED and not r.evidence]
@@ -379,16 +381,17 @@ def _unconfirmed_without_evidence(app) -> list[str]:
 
 def application_submit(*, application, user, note="") -> Application:
     def apply(app):
+        profile = profile_get(enterprise=app.enterprise)  # once, for the product and the claims
         if app.status == Status.DRAFT:
             # A new application for the bank: the bank must take new ones, the product be open
             # and met. A returned application is already held by the bank and carries on.
             _check_eligible(app.enterprise)
-            _check_product(app.product, enterprise=app.enterprise)
+            _check_product(app.product, enterprise=app.enterprise, profile=profile)
             _check_terms(app)
-        if not Authorisation.objects.filter(application=app, revoked_at__isnull=True).exists():
+        if not selectors.authorisation_active(app):
             raise ApplicationError(_("Authorise the bank to see your quality profile and evidence before "
                                      "submitting."), {"authorise": [_("Required.")]}, code="authorisation_required")
-        missing = _unconfirmed_without_evidence(app)
+        missing = _unconfirmed_without_evidence(app, profile)
         if missing:
             raise ApplicationError(_("Attach evidence for the claims the library does not confirm: %(names)s.") % {
                 "names": "、".join(missing)}, {"evidence": missing}, code="evidence_required")
@@ -399,7 +402,7 @@ def application_submit(*, application, user, note="") -> Application:
 def application_withdraw(*, application, user, note="") -> Application:
     def apply(app):
         # The bank's view of the profile and evidence ends with the application.
-        Authorisation.objects.filter(application=app, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        selectors.active_authorisations().filter(application=app).update(revoked_at=timezone.now())
 
     return application_transition(application=application, action=Action.WITHDRAW, user=user, note=note,
                                   apply=apply)
@@ -557,7 +560,7 @@ def application_disburse(*, application, user, amount, date=None) -> Application
     def apply(app):
         contract = Contract.objects.get(application=app)
         day = date or timezone.localdate()
-        already = app.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        already = selectors.disbursed_total(app)
         if value <= 0:
             raise ApplicationError(_("A disbursement is above 0."), {"fields": {"amount": [_("Above 0.")]}},
                                    code="invalid")
@@ -632,9 +635,10 @@ def verification_request_answer(*, request, user, confirmed: bool, note="", uplo
     provenance is this regulator's confirmation (elements.services.distinction_record)."""
     req = VerificationRequest.objects.select_for_update().select_related(
         "application__bank", "element_type", "enterprise", "regulator_unit").get(pk=request.pk)
-    if user.role != Role.DISTRICT_REGULATOR or user.regulator_unit_id != req.regulator_unit_id:
-        raise ApplicationError(_("Only the regulator unit asked can answer."), code="not_allowed", status_code=403)
-    if req.status != VerificationStatus.OPEN:
+    if not selectors.verification_answerable_by(req, user):
+        if not selectors.verification_answerer(req, user):
+            raise ApplicationError(_("Only the regulator unit asked can answer."), code="not_allowed",
+                                   status_code=403)
         raise TransitionNotAllowed(_("This request has already been answered."))
     note = (note or "").strip()
     if not confirmed and not note:
@@ -680,7 +684,7 @@ def notification_email_send(*, notification_id) -> bool:
 
 
 def notifications_mark_read(*, user, ids=None) -> int:
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    qs = selectors.notifications_visible_to(user).filter(read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())

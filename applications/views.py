@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from jingzhidai.scoping import get_visible_or_404
 
 from . import forms, selectors, services
 from .choices import Action, LibraryMatch, Status
+from .files import file_response
 from .filters import ApplicationFilter
 from .workflow import ENTERPRISE_EDITABLE, allowed_actions
 
@@ -80,7 +81,8 @@ class ApplicationCreateView(RoleRequiredMixin, View):
                 app = services.application_create(
                     user=request.user, product=product, branch=d["branch"], amount=d["amount"],
                     term_months=d["term_months"], purpose=d["purpose"], purpose_description=d["purpose_description"],
-                    need_statement=d["need_statement"], claims=d["claims"], authorise=d["authorise"])
+                    need_statement=d["need_statement"], claims=d["claims"], authorise=d["authorise"],
+                    profile=profile)
             except ApplicationError as e:
                 form.add_error(None, str(e.message))
             else:
@@ -265,13 +267,6 @@ class EvidenceDeleteView(RoleRequiredMixin, View):
         except ApplicationError as e:
             _error(request, e)
         return redirect("applications:detail", pk=pk)
-
-
-def file_response(handle, *, name, content_type):
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

@@ -5,17 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
 from applications import selectors
-from applications.choices import VerificationStatus
+from applications.files import file_response
 from applications.filters import VerificationRequestFilter
 from applications.forms import AnswerForm
 from applications.services import verification_answer_open, verification_request_answer
-from applications.views import file_response
 from identity.choices import Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError
@@ -29,12 +27,7 @@ class InboxView(RoleRequiredMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.verification_requests_visible_to(self.request.user).order_by("status", "due_on", "id")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["today"] = timezone.localdate()
-        return ctx
+        return selectors.verification_inbox(self.request.user)
 
 
 class RequestDetailView(LoginRequiredMixin, View):
@@ -42,8 +35,7 @@ class RequestDetailView(LoginRequiredMixin, View):
 
     def _context(self, request, req, form=None):
         user = request.user
-        can_answer = (user.role == Role.DISTRICT_REGULATOR and user.regulator_unit_id == req.regulator_unit_id
-                      and req.status == VerificationStatus.OPEN)
+        can_answer = selectors.verification_answerable_by(req, user)
         evidence = selectors.evidence_visible_to(user).filter(application_id=req.application_id,
                                                                claim_id=req.claim_id)
         return {"req": req, "form": form or AnswerForm(), "can_answer": can_answer, "evidence": evidence,

@@ -107,7 +107,11 @@ def test_evidence_only_while_editable(flow, world):
     app = flow.to(Status.SUBMITTED)
     r = _post(world, app, "c.pdf", PDF)
     assert r.status_code == 409
-    assert _post(world, app, "c.pdf", PDF, who="officer").status_code in (403, 409)
+    # While the application is returned the enterprise may add files; the bank never may.
+    returned = flow.to(Status.RETURNED)
+    r = _post(world, returned, "c.pdf", PDF, who="officer")
+    assert r.status_code == 403 and r.json()["code"] == "not_allowed"
+    assert not returned.evidence.exists()
 
 
 def test_download_is_an_attachment_with_nosniff_and_logged_for_the_bank(flow, world):

@@ -83,3 +83,25 @@ def test_the_proposal_form_shows_the_products_rate_range(flow, world):
     assert 'data-testid="rate-range"' in page
     ent_page = client_for(world, "enterprise").get(reverse("applications:detail", args=[app.pk])).content.decode()
     assert 'data-testid="rate-range"' not in ent_page
+
+
+@pytest.mark.parametrize("closed", ["suspend", "remove"])
+def test_api_create_answers_a_closed_banks_product_like_an_unknown_one(flow, world, closed):
+    """The API offers what the HTML form offers (products open to the enterprise): the id of a
+    closed bank's product answers exactly like an id that does not exist, naming no bank."""
+    from banks import services as bank_services
+
+    bank_services.bank_transition(actor=world.admin, bank=world.bank_2, action=closed, reason="测试")
+    client = client_for(world, "enterprise", api=True)
+
+    def create(product_id):
+        return client.post(reverse("api:application-list"), {
+            "product": product_id, "amount": "1000000", "term_months": 12, "purpose": "equipment",
+            "need_statement": "x"}, format="json")
+
+    foreign, unknown = create(flow.product_2.pk), create(999999)
+    assert foreign.status_code == unknown.status_code == 400
+    body = foreign.content.decode()
+    assert world.bank_2.name not in body
+    assert body == unknown.content.decode().replace("999999", str(flow.product_2.pk))
+    assert create(flow.product.pk).status_code == 201

@@ -274,3 +274,42 @@ class TestNewApplications:
         with pytest.raises(ApplicationError):
             services.application_create(user=world.officer, product=product, amount=Decimal("1000000"),
                                         term_months=12, purpose="quality", need_statement="x")
+
+
+class TestProfileBuiltOnce:
+    """The quality profile (six queries) is built once per create or submit."""
+
+    @pytest.fixture
+    def builds(self, monkeypatch):
+        import applications.selectors
+        import applications.services
+        from elements.selectors import profile_get
+
+        calls = []
+
+        def spy(**kwargs):
+            calls.append(kwargs)
+            return profile_get(**kwargs)
+
+        monkeypatch.setattr(applications.services, "profile_get", spy)
+        monkeypatch.setattr(applications.selectors, "profile_get", spy)
+        return calls
+
+    def test_submit_builds_the_profile_once(self, flow, world, builds):
+        app = flow.draft(claims=[HELD, UNHELD])
+        services.evidence_add(application=app, user=world.enterprise, element_code=UNHELD, uploaded=upload())
+        builds.clear()
+        services.application_submit(application=app, user=world.enterprise)
+        assert len(builds) == 1
+
+    def test_create_builds_the_profile_once(self, flow, world, builds):
+        services.application_create(user=world.enterprise, product=flow.product, amount=Decimal("1000000"),
+                                    term_months=12, purpose="quality", need_statement="x")
+        assert len(builds) == 1
+
+    def test_create_page_builds_the_profile_once(self, flow, world, builds):
+        r = client_for(world, "enterprise").post(reverse("applications:create"), {
+            "product": flow.product.pk, "amount": "1000000", "term_months": "12", "purpose": "quality",
+            "need_statement": "x", "claims": [HELD], "authorise": "on"})
+        assert r.status_code == 302, r.content.decode()[:2000]
+        assert len(builds) == 1

@@ -196,3 +196,35 @@ def test_a_refused_confirmation_leaves_no_file_behind(reviewing, world):
     req.refresh_from_db()
     assert req.status == VerificationStatus.OPEN and not req.answer_file
     assert _stored_answer_files() == before
+
+
+def test_inbox_lists_open_requests_first(reviewing, world):
+    """Answered requests must not push open ones off the first page: open first (earliest due
+    date first), then the answered ones. Status codes sort as text ("confirmed" < "open")."""
+    answered = services.verification_request_create(application=reviewing, user=world.officer,
+                                                    element_code=UNHELD, question="请核实")
+    services.verification_request_answer(request=answered, user=world.district, confirmed=False, note="未查到")
+    still_open = services.verification_request_create(application=reviewing, user=world.officer,
+                                                      element_code=UNHELD, question="请再核实")
+    # The answered request was due earlier, so neither the due date nor the id puts the open one first.
+    VerificationRequest.objects.filter(pk=answered.pk).update(due_on=timezone.localdate() - timedelta(days=30))
+    page = client_for(world, "district").get(reverse("regulators:inbox"))
+    assert [r.pk for r in page.context["object_list"]] == [still_open.pk, answered.pk]
+    assert "today" not in page.context
+
+
+def test_answerable_is_one_rule_for_the_page_and_the_service(reviewing, world):
+    from applications.selectors import verification_answerable_by
+
+    req = services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
+                                               question="请核实")
+    assert verification_answerable_by(req, world.district)
+    for other in (world.district_2, world.city, world.officer, world.enterprise):
+        assert not verification_answerable_by(req, other)
+    assert client_for(world, "district").get(
+        reverse("regulators:request_detail", args=[req.pk])).context["can_answer"] is True
+    services.verification_request_answer(request=req, user=world.district, confirmed=False, note="未查到")
+    req.refresh_from_db()
+    assert not verification_answerable_by(req, world.district)
+    assert client_for(world, "district").get(
+        reverse("regulators:request_detail", args=[req.pk])).context["can_answer"] is False
