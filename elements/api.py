@@ -3,11 +3,9 @@ import batches. Every queryset comes from the selectors' `*_visible_to` doors.""
 
 import csv
 import dataclasses
-from datetime import date
 
 from django.http import StreamingHttpResponse
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -16,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jingzhidai.api import ScopedQuerysetMixin
-from jingzhidai.errors import ApplicationError
 from jingzhidai.scoping import get_visible_or_404
 
 from . import selectors, services
@@ -32,17 +29,6 @@ from .filters import (
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 
 
-def parse_as_of(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ApplicationError(_("as_of must be a date written YYYY-MM-DD."),
-                               {"fields": {"as_of": [str(_("Enter a valid date (YYYY-MM-DD)."))]}},
-                               code="invalid")
-
-
 def profile_data(profile) -> dict:
     return dataclasses.asdict(profile)
 
@@ -53,7 +39,7 @@ class ProfileView(APIView):
     @extend_schema(parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD, default today")],
                    responses={200: dict})
     def get(self, request, uscc):
-        as_of = parse_as_of(request.query_params.get("as_of"))
+        as_of = selectors.parse_as_of(request.query_params.get("as_of"))
         enterprise = get_visible_or_404(selectors.enterprises_with_profile_visible_to(request.user), uscc=uscc)
         return Response(profile_data(selectors.profile_get(enterprise=enterprise, as_of=as_of)))
 

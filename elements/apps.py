@@ -15,4 +15,5 @@ def _quality_credit_for_check(result):
     from .selectors import credit_summary
 
     if result.in_registry:
-        result.quality_credit = credit_summary(result.uscc)
+        # enterprise_check has loaded the registry record already: do not read it again.
+        result.quality_credit = credit_summary(result.uscc, enterprise=result.enterprise)

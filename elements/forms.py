@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import SYNC_FEEDS, Level
 from .models import ElementType
+from .selectors import claimable_types
 
 LEVEL_CHOICES = Level.choices
 
@@ -68,8 +69,7 @@ class DistinctionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["element_type"].queryset = ElementType.objects.filter(
-            nature="distinction", retired_at__isnull=True).select_related("category")
+        self.fields["element_type"].queryset = claimable_types()
         bootstrap(self)
 
 

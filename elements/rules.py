@@ -7,17 +7,17 @@ corresponding day of the last year, or on the month's last day when there is no 
 day. So "in the last 3 years" on date D covers a record dated d when d <= D <= d + 3 years: a
 penalty decided on 2023-03-05 still counts on 2026-03-05 and no longer on 2026-03-06."""
 
-import calendar
 from datetime import date
+
+from jingzhidai.dates import add_months
 
 RULES_VERSION = "jzd-credit-2025.1"
 LOOKBACK_YEARS = 3
 
 
 def add_years(day: date, years: int) -> date:
-    year = day.year + years
-    last = calendar.monthrange(year, day.month)[1]
-    return day.replace(year=year, day=min(day.day, last))
+    """The corresponding day `years` on, or the month's last day when there is none."""
+    return add_months(day, 12 * years)
 
 
 def last_day_counted(day: date) -> date:

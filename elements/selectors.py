@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from identity.choices import Role
 from identity.models import Enterprise
 from identity.selectors import enterprises_visible_to
+from jingzhidai.errors import ApplicationError
 
 from . import rules
-from .choices import ListingKind, SpotCheckResult
+from .choices import ListingKind, Nature, SpotCheckResult
 from .models import (
     ChangeEvent,
     Distinction,
@@ -61,6 +62,11 @@ def _by_enterprise(qs: QuerySet, user) -> QuerySet:
     if not user.is_authenticated:
         return qs.none()
     if user.role in SEE_ALL:
+        # Kept on purpose: for these roles enterprises_visible_to is the whole registry, and
+        # filtering by it anyway joins every record to every enterprise. Measured on PostgreSQL
+        # 15 (2,000,000 enterprises, 500,000 listings): the paginator's count takes 55 ms
+        # without the filter and 664 ms with it (hash join over both tables); the first page
+        # 0.08 ms against 0.9 ms. Keep SEE_ALL equal to the roles that function lets see all.
         return qs
     return qs.filter(enterprise__in=enterprises_with_profile_visible_to(user).values("uscc"))
 
@@ -83,7 +89,8 @@ def spotchecks_visible_to(user) -> QuerySet[SpotCheck]:
 
 
 def change_events_visible_to(user) -> QuerySet[ChangeEvent]:
-    return _by_enterprise(ChangeEvent.objects.select_related("enterprise", "element_type", "user"), user)
+    # The API reads the element type's code; enterprise, batch and user go out as ids.
+    return _by_enterprise(ChangeEvent.objects.select_related("element_type"), user)
 
 
 def change_events_after(*, cursor: int = 0, enterprise_ids=None, kinds=None, limit: int = 1000) -> list[ChangeEvent]:
@@ -111,6 +118,13 @@ def import_batches_visible_to(user) -> QuerySet[ImportBatch]:
 
 def rejected_rows_of(batch: ImportBatch) -> QuerySet[RejectedRow]:
     return RejectedRow.objects.filter(batch=batch).order_by("row_number", "id")
+
+
+def claimable_types() -> QuerySet[ElementType]:
+    """Distinction types a record can still be entered or claimed for: distinctions not retired
+    from the catalog."""
+    return ElementType.objects.filter(nature=Nature.DISTINCTION, retired_at__isnull=True).select_related(
+        "category").order_by("category__order", "order", "code")
 
 
 def element_types_visible_to(user) -> QuerySet[ElementType]:
@@ -183,6 +197,19 @@ def _source_of(d: Distinction) -> str:
     return d.source
 
 
+def parse_as_of(value: str | None) -> date | None:
+    """The profile date of a request (`?as_of=YYYY-MM-DD`); None (today) when absent. Pages
+    and API read it the same way."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError(_("as_of must be a date written YYYY-MM-DD."),
+                               {"fields": {"as_of": [str(_("Enter a valid date (YYYY-MM-DD)."))]}},
+                               code="invalid")
+
+
 def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> QualityProfile:
     """The quality profile of one enterprise on one date (default: today in Beijing). Six
     queries whatever the enterprise holds."""
@@ -231,10 +258,11 @@ def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> Quality
                           categories=list(by_category.values()))
 
 
-def credit_summary(uscc: str) -> dict | None:
+def credit_summary(uscc: str = "", *, enterprise: Enterprise | None = None) -> dict | None:
     """For the public self-check: does quality credit hold today, why not, and what the
-    enterprise can do. None when the code is not in the registry."""
-    ent = Enterprise.objects.filter(uscc=(uscc or "").strip().upper()).first()
+    enterprise can do. None when the code is not in the registry. Pass `enterprise` when it is
+    already loaded (the self-check has it) to save reading it again."""
+    ent = enterprise or Enterprise.objects.filter(uscc=(uscc or "").strip().upper()).first()
     if ent is None:
         return None
     profile = profile_get(enterprise=ent)

@@ -12,18 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from identity.choices import Role
+from identity.choices import REGULATOR_ROLES, Role
 from identity.selectors import enterprises_visible_to
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError
 
 from . import records
-from .choices import DistinctionStatus, EventKind, Feed, Nature, Source
+from .choices import DistinctionStatus, EventKind, Feed, Level, Nature, Source
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from .selectors import today as today_local
 
+# Who maintains the element catalog (the views import it from here).
 CATALOG_ROLES = (Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
-RECORD_ROLES = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR)
 
 
 def _require_reason(reason: str):
@@ -35,7 +35,7 @@ def _require_reason(reason: str):
 def _require_regulator(user, enterprise_id: str):
     """A market regulator, and the enterprise inside their scope (a district regulator: their
     unit's enterprises). Outside it the answer is the same as for a missing enterprise."""
-    if user is None or user.role not in RECORD_ROLES:
+    if user is None or user.role not in REGULATOR_ROLES:
         raise ApplicationError(_("Only market regulators keep element records."), code="not_allowed",
                                status_code=403)
     if not enterprises_visible_to(user).filter(uscc=enterprise_id).exists():
@@ -219,7 +219,7 @@ def element_type_save(*, element_type: ElementType, user, reason: str = "") -> E
                                  "rules change, not a catalog entry."), code="invalid_nature")
     if element_type.category_id and element_type.category_id != "credit":
         element_type.nature = Nature.DISTINCTION
-    bad = [lv for lv in element_type.levels or [] if lv not in ("national", "municipal", "district")]
+    bad = [lv for lv in element_type.levels or [] if lv not in Level.values]
     if bad:
         raise ApplicationError(_("Unknown level: %(levels)s") % {"levels": ", ".join(bad)}, code="invalid_level")
     _full_clean(element_type, exclude=())
@@ -269,7 +269,7 @@ def import_batch_upload(*, feed: str, uploaded_file, user) -> ImportBatch:
     from .choices import SYNC_FEEDS, BatchSource
     from .sync.readers import FORMATS, format_of
 
-    if user is None or user.role not in (*RECORD_ROLES, Role.PLATFORM_ADMIN):
+    if user is None or user.role not in (*REGULATOR_ROLES, Role.PLATFORM_ADMIN):
         raise ApplicationError(_("Only regulators upload published lists."), code="not_allowed", status_code=403)
     if feed not in SYNC_FEEDS:
         raise ApplicationError(_("Unknown feed."), {"feed": [str(_("Unknown feed."))]}, code="invalid_feed")

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -9,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from identity.choices import Role
+from identity.choices import REGULATOR_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError
 from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
@@ -28,7 +26,7 @@ from .forms import (
 from .models import ElementCategory, ElementType
 
 REGULATORS_AND_ADMIN = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
-CATALOG_ROLES = (Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
+CATALOG_ROLES = services.CATALOG_ROLES
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
@@ -40,13 +38,11 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         enterprise = get_visible_or_404(selectors.enterprises_with_profile_visible_to(user), uscc=kwargs["uscc"])
-        as_of = None
-        raw = self.request.GET.get("as_of")
-        if raw:
-            try:
-                as_of = date.fromisoformat(raw)
-            except ValueError:
-                messages.error(self.request, _("as_of must be a date written YYYY-MM-DD; showing today."))
+        try:
+            as_of = selectors.parse_as_of(self.request.GET.get("as_of"))
+        except ApplicationError:
+            as_of = None
+            messages.error(self.request, _("as_of must be a date written YYYY-MM-DD; showing today."))
         profile = selectors.profile_get(enterprise=enterprise, as_of=as_of)
         uscc = enterprise.uscc
         ctx.update(
@@ -59,7 +55,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             penalties=selectors.penalties_visible_to(user).filter(enterprise_id=uscc).order_by("-decided_on", "id"),
             spotchecks=selectors.spotchecks_visible_to(user).filter(enterprise_id=uscc).order_by("-checked_on", "id"),
             warning_days=selectors.expiry_warning_days(),
-            can_keep_records=user.role in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR),
+            can_keep_records=user.role in REGULATOR_ROLES,
         )
         return ctx
 
@@ -257,13 +253,10 @@ class BatchRejectsView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
 
 # --- regulators' record actions -------------------------------------------------------------
 
-RECORD_KEEPERS = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR)
-
-
 class RecordActionView(RoleRequiredMixin, FormView):
     """A regulator's write on one record or enterprise in their scope (outside it: 404)."""
 
-    roles = RECORD_KEEPERS
+    roles = REGULATOR_ROLES
     template_name = "elements/record_action.html"
     title = ""
 

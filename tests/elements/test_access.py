@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from elements.choices import BatchStatus, ListingKind, Source, SpotCheckResult
-from elements.models import ChangeEvent, Distinction, ImportBatch, Listing, Penalty, SpotCheck
+from elements.models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from identity.choices import Role
 
 from ..factories import EnterpriseFactory, UserFactory
@@ -155,8 +155,10 @@ class TestConstantQueries:
                     spotcheck(ent, date(2024, 4, i), result=SpotCheckResult.PASSED, **provenance_mix(world, i))
                     distinction(ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no=f"C{i}",
                                 **provenance_mix(world, i + 1))
-                    ChangeEvent.objects.create(enterprise=ent, kind="listed", record_type="listing", source="feed",
-                                               batch=ImportBatch.objects.create(feed="abnormal", source="upload"),
+                    ChangeEvent.objects.create(enterprise=ent, kind="distinction_granted", record_type="distinction",
+                                               element_type=ElementType.objects.get(code="infrastructure.iso_quality"),
+                                               source="feed",
+                                               batch=ImportBatch.objects.create(feed="honor", source="upload"),
                                                user=UserFactory())
         return grow
 
@@ -240,11 +242,20 @@ def test_listing_records_stay_for_deleted_nothing(world):
 
 
 def test_type_history_counts_the_distinctions_in_the_users_scope(world):
-    from elements.models import ElementType
-
     for ent in (world.ent, world.ent, world.ent_2):
         distinction(ent, "brand.time_honored", level="national", certificate_no=f"T-{Distinction.objects.count()}")
     url = reverse("elements:catalog_history", args=[ElementType.objects.get(code="brand.time_honored").pk])
     assert client_for(world, "district").get(url).context["record_count"] == 2  # Haidian only
     assert client_for(world, "district_2").get(url).context["record_count"] == 1  # Chaoyang only
     assert client_for(world, "city").get(url).context["record_count"] == 3
+
+
+def test_see_all_shortcut_matches_enterprises_visible_to(world):
+    """_by_enterprise skips the enterprise filter for SEE_ALL (measured, see the comment there):
+    those must be exactly the roles for which enterprises_visible_to is the whole registry."""
+    from elements.selectors import SEE_ALL
+    from identity.selectors import enterprises_visible_to
+
+    for who, user in world.users.items():
+        sees_all = not enterprises_visible_to(user).query.where
+        assert sees_all == (user.role in SEE_ALL), who

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from elements import selectors
 from elements.choices import BatchStatus
 from elements.models import ElementType, ImportBatch, Listing
 
@@ -55,6 +56,15 @@ class TestProfilePage:
         assert response.status_code == 200
         assert html.count('class="col"><div class="card') == 5
         assert "Does not hold" in html and "expiry-warnings" in html and "00123Q" in html
+
+    def test_as_of_read_like_the_api(self, world):
+        url = reverse("elements:profile", args=[world.ent.uscc])
+        client = client_for(world, "district")
+        assert client.get(url, {"as_of": "2025-01-01"}).context["profile"].as_of == date(2025, 1, 1)
+        response = client.get(url, {"as_of": "2025-13-01"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert response.context["profile"].as_of == selectors.today()
+        assert "showing today" in response.content.decode()
 
     def test_my_profile_redirects_the_enterprise(self, world):
         response = client_for(world, "enterprise").get(reverse("elements:my_profile"))

@@ -210,6 +210,18 @@ def test_credit_summary_for_the_public_check(world):
     summary = credit_summary(world.ent.uscc)
     assert summary["holds"] is False and len(summary["reasons"]) == 1 and summary["remedies"]
     assert summary["rules_version"] == rules.RULES_VERSION
+    assert credit_summary(enterprise=world.ent) == summary
+
+
+def test_public_check_reads_the_registry_record_once(world):
+    """The self-check hook passes the enterprise enterprise_check has loaded to credit_summary."""
+    from identity.services import enterprise_check
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = enterprise_check(world.ent.uscc)
+    assert result.quality_credit is not None and result.quality_credit["holds"] is True
+    registry_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "identity_enterprise"' in q["sql"]]
+    assert len(registry_reads) == 1, registry_reads
 
 
 def test_expiry_job_marks_lapsed_with_an_event(world):
