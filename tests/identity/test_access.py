@@ -25,7 +25,9 @@ class TestEnterpriseAccess(TenantMatrix):
                 (reverse("api:enterprise-detail", args=[obj.uscc]), True)]
 
     def list_urls(self):
-        return [(reverse("identity:enterprise_list"), False), (reverse("api:enterprise-list"), True)]
+        # The registry page is a regulators' and admins' page; the API list shows an
+        # enterprise its own record.
+        return [(reverse("identity:enterprise_list"), False, {"enterprise"}), (reverse("api:enterprise-list"), True)]
 
     def key(self, obj):
         return obj.uscc
