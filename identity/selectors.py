@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
-from .choices import Role
+from .choices import REGULATOR_ROLES, Role
 from .models import District, Enterprise, RegulatorUnit, User
 
 
@@ -38,6 +38,14 @@ def users_visible_to(user) -> QuerySet[User]:
     if user.role == Role.BANK_ADMIN:
         return qs.filter(bank_id=user.bank_id)
     return qs.filter(pk=user.pk)
+
+
+def may_confirm_accounts(user) -> bool:
+    """Whether a user decides on enterprise sign-ups: the regulators only (a district bureau
+    for its unit's enterprises, the municipal bureau for all, as `users_visible_to` scopes
+    them). Platform admins list the accounts but do not decide: the bureau knows the
+    enterprise (docs/decisions.md)."""
+    return user.is_authenticated and user.role in REGULATOR_ROLES
 
 
 def enterprise_get(uscc: str) -> Enterprise | None:

@@ -172,9 +172,9 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
 
 
 def _pending_account(*, account_id, by) -> User:
-    from .selectors import users_visible_to
+    from .selectors import may_confirm_accounts, users_visible_to
 
-    if by.role not in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN):
+    if not may_confirm_accounts(by):
         raise ApplicationError(_("Only the enterprise's regulator confirms its accounts."), code="not_allowed",
                                status_code=403)
     account = users_visible_to(by).select_for_update(of=("self",)).filter(pk=account_id).first()

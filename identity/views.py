@@ -155,6 +155,11 @@ class UserListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
     def get_queryset(self):
         return super().get_queryset().order_by("-date_joined", "id")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_confirm"] = selectors.may_confirm_accounts(self.request.user)
+        return ctx
+
 
 @require_POST
 def account_decide(request, pk, decision):

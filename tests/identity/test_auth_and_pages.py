@@ -109,6 +109,27 @@ def test_signup_binds_the_account_and_the_district_regulator_confirms_it(client,
     assert client.post(reverse("identity:login"), login).status_code == 302
 
 
+def test_only_regulators_confirm_sign_ups_and_only_they_see_the_buttons(client, world):
+    _signup(client, world.ent)
+    user = User.objects.get(username="new-ent-user")
+    confirm = reverse("identity:account_decide", args=[user.pk, "confirm"])
+    refuse = reverse("identity:account_decide", args=[user.pk, "refuse"])
+    # Platform admins see the account but do not decide: the bureau knows the enterprise.
+    page = client_for(world, "admin").get(reverse("identity:user_list")).content.decode()
+    assert "new-ent-user" in page and confirm not in page and refuse not in page
+    assert client_for(world, "admin").post(confirm).status_code == 403
+    assert client_for(world, "admin").post(refuse).status_code == 403
+    user.refresh_from_db()
+    assert user.awaiting_confirmation
+    for who in ("district", "city"):
+        page = client_for(world, who).get(reverse("identity:user_list")).content.decode()
+        assert confirm in page and refuse in page, who
+    # The municipal bureau confirms for every unit.
+    assert client_for(world, "city").post(confirm).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and user.confirmed_by == world.city
+
+
 def test_a_refused_signup_is_deleted(client, world):
     _signup(client, world.ent)
     user = User.objects.get(username="new-ent-user")
