@@ -25,7 +25,18 @@ from .models import Bank, BankStatusChange, Branch, InstitutionKind, Product, Pr
 # Serializers -------------------------------------------------------------------------------
 
 
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference looked up through a selector door for the request's user (the serializer
+    needs `request` in its context): an object outside the door is refused exactly like one
+    that does not exist. `queryset` only tells the schema which model the key belongs to."""
 
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.scope(request.user) if request is not None else self.queryset.none()
 
 
 class KindSerializer(serializers.ModelSerializer):
@@ -142,8 +153,8 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 class ProductWriteSerializer(serializers.Serializer):
-    bank = serializers.PrimaryKeyRelatedField(queryset=Bank.objects.all(), required=False,
-                                              help_text=_("Defaults to your own bank (bank administrators)."))
+    bank = ScopedPrimaryKeyField(selectors.banks_with_products_manageable_by, queryset=Bank.objects.none(),
+                                 required=False, help_text=_("Defaults to your own bank (bank administrators)."))
     name = serializers.CharField(max_length=100)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -180,15 +191,16 @@ class StaffSerializer(serializers.ModelSerializer):
 
 
 class StaffCreateSerializer(serializers.Serializer):
-    bank = serializers.PrimaryKeyRelatedField(queryset=Bank.objects.all(), required=False,
-                                              help_text=_("Defaults to your own bank (bank administrators)."))
+    bank = ScopedPrimaryKeyField(selectors.banks_with_products_manageable_by, queryset=Bank.objects.none(),
+                                 required=False, help_text=_("Defaults to your own bank (bank administrators)."))
     username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     role = inline_choice([(r, Role(r).label) for r in BANK_ROLES])
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    bank_branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
+    bank_branch = ScopedPrimaryKeyField(selectors.staff_branches_for, queryset=Branch.objects.none(), required=False,
+                                        allow_null=True)
 
 
 class PasswordSerializer(serializers.Serializer):
@@ -364,7 +376,9 @@ class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin
 
     @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
     def create(self, request):
-        data = ProductWriteSerializer(data=request.data)
+        if not selectors.banks_with_products_manageable_by(request.user).exists():
+            raise PermissionDenied  # a role that publishes no products at all
+        data = ProductWriteSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         bank = _own_bank_or(request.user, fields.pop("bank", None))
@@ -374,7 +388,7 @@ class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin
     @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
     def partial_update(self, request, pk=None):
         product = self.get_object()
-        data = ProductWriteSerializer(data=request.data, partial=True)
+        data = ProductWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if "bank" in fields:
@@ -439,7 +453,9 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=StaffCreateSerializer, responses={201: StaffSerializer})
     def create(self, request):
-        data = StaffCreateSerializer(data=request.data)
+        if not selectors.staff_roles_assignable_by(request.user):
+            raise PermissionDenied  # a role that opens no accounts at all
+        data = StaffCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         bank = _own_bank_or(request.user, fields.pop("bank", None))

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from identity.choices import BANK_ROLES, Role
 from identity.models import District, User
 
+from . import selectors
 from .choices import BankStatus, GuaranteeType, ProductStatus
 from .models import Bank, Branch, InstitutionKind, Product
 
@@ -45,9 +46,14 @@ class BankFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
 
 
+def _banks_visible(request):
+    # Through the door: a bank the user may not see is refused like an unknown one.
+    return selectors.banks_visible_to(request.user) if request is not None else Bank.objects.none()
+
+
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Product or bank"), method="filter_q")
-    bank = django_filters.ModelChoiceFilter(label=_("Bank"), queryset=Bank.objects.all())
+    bank = django_filters.ModelChoiceFilter(label=_("Bank"), queryset=_banks_visible)
     kind = django_filters.ModelChoiceFilter(label=_("Bank kind"), field_name="bank__kind",
                                             queryset=InstitutionKind.objects.all())
     district = DistrictFilter(label=_("District (branches)"), queryset=District.objects.all(),

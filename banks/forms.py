@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from elements.models import ElementCategory, ElementType
 from identity.choices import Role
 
+from . import selectors
 from .choices import BankAction, GuaranteeType, ProductAction, RateKind
 from .models import Bank, Branch
 
@@ -160,16 +161,14 @@ class StaffForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, actor, banks, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = [Role.BANK_OFFICER, Role.BANK_APPROVER]
         if actor.role == Role.PLATFORM_ADMIN:
-            roles.append(Role.BANK_ADMIN)
             self.fields["bank"].queryset = banks
             self.fields["bank"].required = True
-            self.fields["bank_branch"].queryset = Branch.objects.select_related("bank").filter(is_active=True)
         else:
             del self.fields["bank"]
-            self.fields["bank_branch"].queryset = Branch.objects.filter(bank_id=actor.bank_id, is_active=True)
-        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        # The same rules as services.staff_create: one selector for roles, one for branches.
+        self.fields["bank_branch"].queryset = selectors.staff_branches_for(actor, open_only=True)
+        self.fields["role"].choices = [(r, Role(r).label) for r in selectors.staff_roles_assignable_by(actor)]
 
 
 class PasswordForm(BootstrapMixin, forms.Form):

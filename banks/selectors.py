@@ -111,7 +111,7 @@ def branch_for_routing(*, bank, branch_id) -> Branch | None:
     """The branch an application is routed to: an open branch of that bank, or none."""
     if branch_id in (None, ""):
         return None
-    branch = Branch.objects.filter(bank=bank, pk=branch_id, is_active=True).select_related("district").first()
+    branch = branches_open().filter(bank=bank, pk=branch_id).select_related("district").first()
     if branch is None:
         raise ApplicationError(_("This branch is not an open branch of the chosen bank."), code="invalid_branch")
     return branch
@@ -119,6 +119,17 @@ def branch_for_routing(*, bank, branch_id) -> Branch | None:
 
 def branches_of(bank) -> QuerySet[Branch]:
     return bank.branches.select_related("district").order_by("district_id", "name")
+
+
+def branches_open() -> QuerySet[Branch]:
+    """Branches that are open now: the only ones an application or a new account is routed to."""
+    return Branch.objects.filter(is_active=True)
+
+
+def branches_manageable_by(user) -> QuerySet[Branch]:
+    """Branches a user may edit: those of the banks whose branches it manages."""
+    return Branch.objects.select_related("bank", "district").filter(
+        bank__in=banks_with_branches_manageable_by(user).values("pk"))
 
 
 # Products ----------------------------------------------------------------------------------
@@ -205,6 +216,24 @@ def product_rate_range(product, lpr: LoanPrimeRate | None) -> tuple[Decimal, Dec
 
 
 # Staff -------------------------------------------------------------------------------------
+
+
+def staff_roles_assignable_by(user) -> tuple[str, ...]:
+    """Roles of the bank accounts a user may open: a bank administrator opens officers and
+    approvers of its bank; a platform admin also opens bank administrators; nobody else any."""
+    role = _role(user)
+    if role == Role.BANK_ADMIN:
+        return STAFF_ROLES_A_BANK_ADMIN_MANAGES
+    if role == Role.PLATFORM_ADMIN:
+        return (*STAFF_ROLES_A_BANK_ADMIN_MANAGES, Role.BANK_ADMIN)
+    return ()
+
+
+def staff_branches_for(user, *, open_only=False) -> QuerySet[Branch]:
+    """Branches of the banks whose staff the user manages, for a new account. The API takes
+    any of them (the service refuses a closed one, saying why); forms offer the open ones."""
+    qs = branches_open() if open_only else Branch.objects.all()
+    return qs.select_related("bank", "district").filter(bank__in=banks_with_products_manageable_by(user).values("pk"))
 
 
 def staff_visible_to(user) -> QuerySet[User]:

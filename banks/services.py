@@ -55,16 +55,24 @@ def _require(actor, queryset, obj):
 def _reason(reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Give a reason."), {"reason": [_("This field is required.")]}, code="reason_required")
+        raise ApplicationError(_("Give a reason."), _fields(reason=[_("This field is required.")]),
+                               code="reason_required")
     return reason
+
+
+def _fields(**errors):
+    """`ApplicationError.extra` naming the refused fields, in the shape of every app and of the
+    API's serializer refusals: {"fields": {field: [messages]}}."""
+    return {"fields": errors}
 
 
 def _full_clean(obj, exclude=None):
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as e:
-        extra = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
-        raise ApplicationError(" ".join(m for msgs in extra.values() for m in msgs), extra, code="invalid")
+        errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
+        raise ApplicationError(" ".join(m for msgs in errors.values() for m in msgs), _fields(**errors),
+                               code="invalid")
 
 
 def _actor_name(actor):
@@ -176,7 +184,7 @@ def _clean_conditions(product, data, allow_retired=frozenset()):
     try:
         product.conditions = cond.conditions_clean(data, catalog=cond.catalog_load(), allow_retired=allow_retired)
     except ValidationError as e:
-        raise ApplicationError(" ".join(e.messages), {"conditions": e.messages}, code="invalid_conditions")
+        raise ApplicationError(" ".join(e.messages), _fields(conditions=e.messages), code="invalid_conditions")
 
 
 @transaction.atomic
@@ -270,7 +278,20 @@ def _validate_password(password, user):
     try:
         validate_password(password, user)
     except ValidationError as e:
-        raise ApplicationError(" ".join(e.messages), {"password": e.messages}, code="weak_password")
+        raise ApplicationError(" ".join(e.messages), _fields(password=e.messages), code="weak_password")
+
+
+def _open_branch_for_staff(bank, branch) -> Branch:
+    """The branch a new account is attached to: a branch of its bank that is open now (read
+    and locked fresh, so a branch closed meanwhile is refused)."""
+    if branch.bank_id != bank.pk:
+        raise ApplicationError(_("This branch is not a branch of the bank."), _fields(branch=[_("Not allowed.")]),
+                               code="invalid_branch")
+    fresh = selectors.branches_open().select_for_update().filter(pk=branch.pk).first()
+    if fresh is None:
+        raise ApplicationError(_("This branch is not an open branch of the chosen bank."),
+                               _fields(branch=[_("Not allowed.")]), code="invalid_branch")
+    return fresh
 
 
 @transaction.atomic
@@ -279,17 +300,14 @@ def staff_create(*, actor, bank: Bank, username: str, password: str, role: str, 
     """A bank administrator opens officer and approver accounts for its own bank; a platform
     admin may also open bank administrator accounts (the first one of a newly admitted bank)."""
     _require(actor, selectors.banks_with_products_manageable_by(actor), bank)
-    allowed_roles = (selectors.STAFF_ROLES_A_BANK_ADMIN_MANAGES if actor.role == Role.BANK_ADMIN
-                     else (*selectors.STAFF_ROLES_A_BANK_ADMIN_MANAGES, Role.BANK_ADMIN))
-    if role not in allowed_roles:
-        raise ApplicationError(_("You cannot open an account with this role."), {"role": [_("Not allowed.")]},
+    if role not in selectors.staff_roles_assignable_by(actor):
+        raise ApplicationError(_("You cannot open an account with this role."), _fields(role=[_("Not allowed.")]),
                                code="role_not_allowed", status_code=403)
-    if branch is not None and branch.bank_id != bank.pk:
-        raise ApplicationError(_("This branch is not a branch of the bank."), {"branch": [_("Not allowed.")]},
-                               code="invalid_branch")
+    if branch is not None:
+        branch = _open_branch_for_staff(bank, branch)
     username = (username or "").strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(_("This username is taken."), {"username": [_("This username is taken.")]},
+        raise ApplicationError(_("This username is taken."), _fields(username=[_("This username is taken.")]),
                                code="username_taken")
     user = User(username=username, first_name=first_name, email=email, phone=phone, role=role, bank=bank,
                 bank_branch=branch)

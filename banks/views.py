@@ -35,10 +35,10 @@ from .models import Branch
 
 
 def _errors_to_form(form, error: ApplicationError, field_map=None):
-    """Put a service refusal next to the fields it names, or on top of the form."""
+    """Put a service refusal next to the fields it names (`extra["fields"]`), or on top of the form."""
     field_map = field_map or {}
     placed = False
-    for name, errs in (error.extra or {}).items():
+    for name, errs in (error.extra or {}).get("fields", {}).items():
         target = field_map.get(name, name)
         if target in form.fields:
             for err in errs if isinstance(errs, list) else [errs]:
@@ -262,13 +262,8 @@ class BranchCreateView(_ObjectView):
         return render(request, self.template_name, {"form": form, "bank": bank}, status=400)
 
 
-def _branches_manageable_by(user):
-    return Branch.objects.select_related("bank", "district").filter(
-        bank__in=selectors.banks_with_branches_manageable_by(user))
-
-
 class BranchEditView(_ObjectView):
-    scope = staticmethod(_branches_manageable_by)
+    scope = staticmethod(selectors.branches_manageable_by)
     template_name = "banks/branch_form.html"
 
     def get(self, request, pk):

@@ -42,12 +42,12 @@ def test_others_cannot_admit(world, who):
 def test_admission_needs_a_note_and_a_known_kind_and_changes_nothing_when_refused(world):
     with pytest.raises(ApplicationError) as e:
         services.bank_admit(actor=world.admin, name="某银行", kind="private", note="  ")
-    assert "reason" in e.value.extra
+    assert "reason" in e.value.extra["fields"]
     with pytest.raises(ApplicationError):
         services.bank_admit(actor=world.admin, name="某银行", kind="no-such-kind", note="批准")
     with pytest.raises(ApplicationError) as e:
         services.bank_admit(actor=world.admin, name=world.bank.name, kind="private", note="批准")
-    assert "name" in e.value.extra
+    assert "name" in e.value.extra["fields"]
     assert not Bank.objects.filter(name="某银行").exists()
     assert not BankStatusChange.objects.exists()
 

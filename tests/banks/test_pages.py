@@ -388,3 +388,19 @@ def test_django_admin_pages_open_and_cannot_add_banks(world, product):
                 reverse("admin:banks_loanprimerate_changelist")):
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("admin:banks_bank_add")).status_code == 403
+
+
+def test_branch_managers_edit_a_branch_through_the_page(world):
+    branch = BranchFactory(bank=world.bank, name="旧名支行")
+    url = reverse("banks:branch_edit", args=[branch.pk])
+    data = {"name": "新名支行", "district": "110105", "address": "朝阳区建国路1号", "phone": "010-1", "is_active": ""}
+    for who in ("bank_admin_2", "officer", "district"):
+        assert client_for(world, who).post(url, data).status_code == 404, who
+    branch.refresh_from_db()
+    assert branch.name == "旧名支行"
+    response = client_for(world, "bank_admin").post(url, data)
+    assert response.status_code == 302 and response["Location"] == reverse("banks:bank_detail", args=[world.bank.pk])
+    branch.refresh_from_db()
+    assert (branch.name, branch.district_id, branch.is_active) == ("新名支行", "110105", False)
+    response = client_for(world, "city").post(url, {**data, "name": ""})
+    assert response.status_code == 400

@@ -80,7 +80,7 @@ def test_edits_are_kept_in_the_field_history(world, product):
 def test_bad_products_are_refused_with_the_field_named(world, overrides, field):
     with pytest.raises(ApplicationError) as e:
         services.product_create(actor=world.bank_admin, bank=world.bank, **product_fields(**overrides))
-    assert field in e.value.extra, e.value.extra
+    assert field in e.value.extra["fields"], e.value.extra
     assert not Product.objects.exists()
 
 
@@ -122,7 +122,7 @@ def test_retired_element_types_are_refused_in_new_conditions_but_kept_on_edit(wo
     ElementType.objects.filter(code="infrastructure.iso_quality").update(retired_at=timezone.now())
     with pytest.raises(ApplicationError) as e:
         services.product_update(actor=world.bank_admin, product=product, conditions=conditions)
-    assert "conditions" in e.value.extra
+    assert "conditions" in e.value.extra["fields"]
     with pytest.raises(ApplicationError):
         services.product_create(actor=world.bank_admin, bank=world.bank,
                                 **product_fields(name="新ISO贷", conditions=conditions))

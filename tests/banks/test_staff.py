@@ -52,7 +52,7 @@ def test_weak_password_taken_username_and_foreign_branch_are_refused(world):
     with pytest.raises(ApplicationError) as e:
         services.staff_create(actor=world.bank_admin, bank=world.bank, username="x-user", password="12345678",
                               role=Role.BANK_OFFICER)
-    assert "password" in e.value.extra
+    assert "password" in e.value.extra["fields"]
     with pytest.raises(ApplicationError) as e:
         services.staff_create(actor=world.bank_admin, bank=world.bank, username=world.officer.username.upper(),
                               password=GOOD, role=Role.BANK_OFFICER)
@@ -62,6 +62,32 @@ def test_weak_password_taken_username_and_foreign_branch_are_refused(world):
                               role=Role.BANK_OFFICER, branch=BranchFactory(bank=world.bank_2))
     assert e.value.code == "invalid_branch"
     assert not User.objects.filter(username="x-user").exists()
+
+
+def test_a_closed_branch_is_refused_by_the_service(world):
+    closed = BranchFactory(bank=world.bank, is_active=False)
+    with pytest.raises(ApplicationError) as e:
+        services.staff_create(actor=world.bank_admin, bank=world.bank, username="x-user", password=GOOD,
+                              role=Role.BANK_OFFICER, branch=closed)
+    assert e.value.code == "invalid_branch" and "branch" in e.value.extra["fields"]
+    assert not User.objects.filter(username="x-user").exists()
+
+
+@pytest.mark.parametrize("who,roles", [
+    ("bank_admin", [Role.BANK_OFFICER, Role.BANK_APPROVER]),
+    ("admin", [Role.BANK_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN]),
+    ("officer", []), ("city", []), ("enterprise", []),
+])
+def test_form_and_service_offer_the_same_roles(world, who, roles):
+    from banks import selectors
+    from banks.forms import StaffForm
+
+    actor = world.users[who]
+    assert list(selectors.staff_roles_assignable_by(actor)) == roles
+    if roles:
+        form = StaffForm(actor=actor, banks=selectors.banks_with_products_manageable_by(actor))
+        assert [value for value, _label in form.fields["role"].choices] == roles
+        assert all(b.is_active for b in form.fields["bank_branch"].queryset)
 
 
 def test_deactivate_revokes_tokens_and_reactivate(world):
@@ -84,7 +110,7 @@ def test_reset_password(world):
     assert world.approver.check_password(GOOD)
     with pytest.raises(ApplicationError) as e:
         services.staff_reset_password(actor=world.bank_admin, account=world.approver, password="password")
-    assert "password" in e.value.extra
+    assert "password" in e.value.extra["fields"]
     world.approver.refresh_from_db()
     assert world.approver.check_password(GOOD)
 
