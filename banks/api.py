@@ -421,17 +421,17 @@ class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin
         quality conditions today, and what it misses."""
         if request.user.role != Role.ENTERPRISE:
             raise PermissionDenied(_("Only enterprise users have a quality profile to match."))
-        rows = _matches_for(request.user.enterprise)
         ctx = self.get_serializer_context()
+        rows = _matches_for(request.user.enterprise, catalog=ctx["catalog"])
         return Response([{"product": ProductSerializer(r["product"], context=ctx).data, "meets": r["meets"],
                           "missing": r["missing"]} for r in rows])
 
 
-def _matches_for(enterprise):
+def _matches_for(enterprise, *, catalog):
     from elements.selectors import profile_get
 
     profile = profile_get(enterprise=enterprise)
-    return selectors.product_matches(selectors.products_open_to(enterprise), profile)
+    return selectors.product_matches(selectors.products_open_to(enterprise), profile, catalog=catalog)
 
 
 class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -18,6 +18,11 @@ from .choices import (
     StaffAction,
 )
 
+# Open to new applications, as a query condition (the selectors use these); the
+# `accepts_applications` properties say the same of a loaded row, for templates.
+BANK_OPEN_TO_APPLICATIONS = models.Q(status=BankStatus.ADMITTED)
+PRODUCT_OPEN_TO_APPLICATIONS = models.Q(status=ProductStatus.ACTIVE, bank__status=BankStatus.ADMITTED)
+
 
 class InstitutionKind(models.Model):
     """Partner-bank institution kinds (notice §二(二), DOMAIN.md §7), seeded by migration."""
@@ -219,7 +224,7 @@ class Product(models.Model):
 
     @property
     def accepts_applications(self) -> bool:
-        return self.status == ProductStatus.ACTIVE and self.bank.status == BankStatus.ADMITTED
+        return self.status == ProductStatus.ACTIVE and self.bank.accepts_applications
 
 
 class ProductStatusChange(models.Model):

@@ -19,8 +19,18 @@ from identity.selectors import users_visible_to
 from jingzhidai.errors import ApplicationError
 
 from . import conditions as cond
-from .choices import BankStatus, ProductStatus, RateKind
-from .models import Bank, BankStatusChange, Branch, LoanPrimeRate, Product, ProductStatusChange, StaffEvent
+from .choices import BankStatus, RateKind
+from .models import (
+    BANK_OPEN_TO_APPLICATIONS,
+    PRODUCT_OPEN_TO_APPLICATIONS,
+    Bank,
+    BankStatusChange,
+    Branch,
+    LoanPrimeRate,
+    Product,
+    ProductStatusChange,
+    StaffEvent,
+)
 
 LIST_MANAGERS = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR)
 LIST_READERS = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR, Role.DISTRICT_REGULATOR)
@@ -84,7 +94,7 @@ def bank_list(user) -> QuerySet[Bank]:
 
 def bank_accepts_applications(bank) -> bool:
     """Whether a bank takes new applications now (read fresh: the list may just have changed)."""
-    return Bank.objects.filter(pk=bank.pk, status=BankStatus.ADMITTED).exists()
+    return Bank.objects.filter(BANK_OPEN_TO_APPLICATIONS, pk=bank.pk).exists()
 
 
 def banks_with_history_visible_to(user) -> QuerySet[Bank]:
@@ -136,7 +146,7 @@ def branches_manageable_by(user) -> QuerySet[Branch]:
 
 
 def _open_products() -> QuerySet[Product]:
-    return Product.objects.filter(status=ProductStatus.ACTIVE, bank__status=BankStatus.ADMITTED)
+    return Product.objects.filter(PRODUCT_OPEN_TO_APPLICATIONS)
 
 
 def products_visible_to(user) -> QuerySet[Product]:
@@ -146,10 +156,9 @@ def products_visible_to(user) -> QuerySet[Product]:
     role = _role(user)
     if role in LIST_READERS:
         return qs
-    open_q = Q(status=ProductStatus.ACTIVE, bank__status=BankStatus.ADMITTED)
     if role in BANK_ROLES:
-        return qs.filter(open_q | Q(bank_id=user.bank_id))
-    return qs.filter(open_q)
+        return qs.filter(PRODUCT_OPEN_TO_APPLICATIONS | Q(bank_id=user.bank_id))
+    return qs.filter(PRODUCT_OPEN_TO_APPLICATIONS)
 
 
 def products_manageable_by(user) -> QuerySet[Product]:
@@ -183,11 +192,14 @@ def product_field_history(product):
 
 def product_match(product, profile, *, catalog=None) -> tuple[bool, list[str]]:
     """(meets, missing messages) for one product against a QualityProfile."""
-    return cond.conditions_match(product.conditions, profile, catalog=catalog or cond.catalog_load())
+    return cond.conditions_match(product.conditions, profile,
+                                 catalog=cond.catalog_load() if catalog is None else catalog)
 
 
 def product_matches(products, profile, *, catalog=None) -> list[dict]:
-    catalog = catalog or cond.catalog_load()
+    """One row per product: meets, what is missing, and the conditions as a sentence (the
+    applications form shows it). Pass the catalog when the caller has loaded it already."""
+    catalog = cond.catalog_load() if catalog is None else catalog
     rows = []
     for product in products:
         meets, missing = cond.conditions_match(product.conditions, profile, catalog=catalog)

@@ -48,14 +48,15 @@ def _errors_to_form(form, error: ApplicationError, field_map=None):
         form.add_error(None, str(error.message))
 
 
-def _decorate_products(products):
+def _decorate_products(products, catalog=None):
     """Rate range against the LPR in force and the conditions sentence, for a page of products
-    (three queries whatever the page size)."""
-    catalog, lpr = cond.catalog_load(), selectors.lpr_current()
+    (three queries whatever the page size). Returns (lpr, catalog) so a caller reuses both."""
+    catalog = cond.catalog_load() if catalog is None else catalog
+    lpr = selectors.lpr_current()
     for p in products:
         p.rate_range = selectors.product_rate_range(p, lpr)
         p.conditions_text = cond.conditions_describe(p.conditions, catalog=catalog)
-    return lpr
+    return lpr, catalog
 
 
 def _can(user, queryset, obj):
@@ -93,7 +94,7 @@ class BankDetailView(ScopedObjectMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         user, bank = self.request.user, self.object
         products = list(selectors.products_visible_to(user).filter(bank=bank).order_by("name"))
-        ctx["lpr"] = _decorate_products(products)
+        ctx["lpr"], _catalog = _decorate_products(products)
         ctx["products"] = products
         ctx["branches"] = selectors.branches_of(bank)
         manage = _can(user, selectors.banks_manageable_by(user), bank)
@@ -118,7 +119,7 @@ class ProductListView(ScopedObjectMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["lpr"] = _decorate_products(ctx["object_list"])
+        ctx["lpr"], _catalog = _decorate_products(ctx["object_list"])
         return ctx
 
 
@@ -130,7 +131,7 @@ class ProductDetailView(ScopedObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, product = self.request.user, self.object
-        ctx["lpr"] = _decorate_products([product])
+        ctx["lpr"], _catalog = _decorate_products([product])
         manage = _can(user, selectors.products_manageable_by(user), product)
         ctx["can_manage"] = manage
         if selectors.products_with_history_visible_to(user).filter(pk=product.pk).exists():
@@ -155,8 +156,8 @@ class ProductMatchView(RoleRequiredMixin, TemplateView):
         enterprise = self.request.user.enterprise
         profile = profile_get(enterprise=enterprise)
         products = list(selectors.products_open_to(enterprise))
-        ctx["lpr"] = _decorate_products(products)
-        rows = selectors.product_matches(products, profile)
+        ctx["lpr"], catalog = _decorate_products(products)
+        rows = selectors.product_matches(products, profile, catalog=catalog)
         ctx["profile"] = profile
         ctx["met"] = [r for r in rows if r["meets"]]
         ctx["unmet"] = [r for r in rows if not r["meets"]]

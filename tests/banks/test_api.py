@@ -331,3 +331,15 @@ def test_staff_cannot_be_attached_to_a_closed_branch_over_the_api(world):
     open_ = BranchFactory(bank=world.bank)
     response = client.post(reverse("api:bank-staff-list"), {**data, "bank_branch": open_.pk}, format="json")
     assert response.status_code == 201 and response.json()["bank_branch"] == open_.pk
+
+
+@pytest.mark.parametrize("url_name", ["api:product-matching", "banks:product_match"])
+def test_matching_loads_the_catalog_once(world, product, monkeypatch, url_name):
+    from banks import conditions
+
+    calls = []
+    real = conditions.catalog_load
+    monkeypatch.setattr(conditions, "catalog_load", lambda: calls.append(1) or real())
+    client = client_for(world, "enterprise", api=url_name.startswith("api:"))
+    assert client.get(reverse(url_name)).status_code == 200
+    assert len(calls) == 1
