@@ -4,7 +4,6 @@ of allowed moves, locks the row, and writes a history row in the same transactio
 
 from datetime import date
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from identity.choices import Role
 from identity.models import User
+from identity.services import account_password_check, account_username_check
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from . import conditions as cond
@@ -274,13 +274,6 @@ def _staff_event(*, actor, account, action):
                               actor_name=_actor_name(actor))
 
 
-def _validate_password(password, user):
-    try:
-        validate_password(password, user)
-    except ValidationError as e:
-        raise ApplicationError(" ".join(e.messages), _fields(password=e.messages), code="weak_password")
-
-
 def _open_branch_for_staff(bank, branch) -> Branch:
     """The branch a new account is attached to: a branch of its bank that is open now (read
     and locked fresh, so a branch closed meanwhile is refused)."""
@@ -306,12 +299,10 @@ def staff_create(*, actor, bank: Bank, username: str, password: str, role: str, 
     if branch is not None:
         branch = _open_branch_for_staff(bank, branch)
     username = (username or "").strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(_("This username is taken."), _fields(username=[_("This username is taken.")]),
-                               code="username_taken")
+    account_username_check(username)
     user = User(username=username, first_name=first_name, email=email, phone=phone, role=role, bank=bank,
                 bank_branch=branch)
-    _validate_password(password, user)
+    account_password_check(password, user)
     user.set_password(password)
     _full_clean(user, exclude=["password"])
     user.save()
@@ -346,7 +337,7 @@ def staff_set_active(*, actor, account: User, active: bool) -> User:
 @transaction.atomic
 def staff_reset_password(*, actor, account: User, password: str) -> User:
     account = _managed_account(actor, account)
-    _validate_password(password, account)
+    account_password_check(password, account)
     account.set_password(password)
     account.save(update_fields=["password"])
     Token.objects.filter(user=account).delete()

@@ -58,14 +58,19 @@ def register_check_extension(func):
     return func
 
 
-def enterprise_check(code: str) -> Eligibility:
-    """The public self-check: code rules, then registration data when the registry has it."""
+def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) -> Eligibility:
+    """The public self-check: code rules, then registration data when the registry has it.
+    Pass `enterprise` when its registry record is loaded already (pages of an enterprise): it
+    is then not read again. Extensions receive the `Eligibility`, whose `enterprise` is that
+    record (or the one read here, or None)."""
+    if enterprise is not None:
+        code = enterprise.uscc
     result = uscc.check(code)
     out = Eligibility(uscc=result.code, valid=result.valid, errors=result.messages, beijing=result.beijing)
     if not result.valid:
         out.reasons.append(_("The code is not a valid unified social credit code."))
         return out
-    ent = enterprise_get(result.code)
+    ent = enterprise if enterprise is not None else enterprise_get(result.code)
     out.enterprise = ent
     out.in_registry = ent is not None
     reasons = out.reasons
@@ -115,7 +120,7 @@ def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", l
     """Create or update one enterprise from registration data (the sync does the same in bulk)."""
     result = uscc.check(uscc_code, require_beijing=False)
     if not result.valid:
-        raise ApplicationError(" ".join(result.messages), {"uscc": result.messages}, code="invalid_uscc")
+        raise ApplicationError(" ".join(result.messages), {"fields": {"uscc": result.messages}}, code="invalid_uscc")
     district, unit_code = enterprise_placement(authority=registration_authority, address=address, code=result.code)
     units = regulator_units_by_code()
     unit = units.get(unit_code) if unit_code else None
@@ -137,6 +142,23 @@ def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", l
     return ent
 
 
+def account_username_check(username: str) -> None:
+    """Refuse a username that is taken, whatever its case (sign-in ignores case too). Every
+    service that opens an account calls this."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(_("This username is taken."), {"fields": {"username": [str(_("This username is taken."))]}},
+                               code="username_taken")
+
+
+def account_password_check(password: str, user: User) -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), refused as one
+    ApplicationError naming the password field."""
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ApplicationError(" ".join(e.messages), {"fields": {"password": e.messages}}, code="weak_password")
+
+
 @transaction.atomic
 def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: str, password: str,
                            email: str = "", phone: str = "", full_name: str = "") -> User:
@@ -144,7 +166,7 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
     name must both match, so an account cannot be bound to someone else's code by accident."""
     result = uscc.check(uscc_code)
     if not result.valid or not result.beijing:
-        raise ApplicationError(" ".join(result.messages), {"uscc": result.messages}, code="invalid_uscc")
+        raise ApplicationError(" ".join(result.messages), {"fields": {"uscc": result.messages}}, code="invalid_uscc")
     ent = enterprise_get(result.code)
     if ent is None:
         raise ApplicationError(
@@ -154,17 +176,12 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
         )
     if ent.name.strip() != (enterprise_name or "").strip():
         raise ApplicationError(_("The enterprise name does not match the registered name for this code."),
-                               {"enterprise_name": [str(_("Name does not match the registry."))]},
+                               {"fields": {"enterprise_name": [str(_("Name does not match the registry."))]}},
                                code="name_mismatch")
-    if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(_("This username is taken."), {"username": [str(_("This username is taken."))]},
-                               code="username_taken")
+    account_username_check(username)
     user = User(username=username, email=email, phone=phone, first_name=full_name, role=Role.ENTERPRISE,
                 enterprise=ent, is_active=False)
-    try:
-        validate_password(password, user)
-    except ValidationError as e:
-        raise ApplicationError(" ".join(e.messages), {"password": e.messages}, code="weak_password")
+    account_password_check(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()

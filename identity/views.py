@@ -65,8 +65,8 @@ class EnterpriseHomeView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["enterprise"] = self.request.user.enterprise
-        ctx["check"] = services.enterprise_check(self.request.user.enterprise_id)
+        ctx["enterprise"] = enterprise = selectors.enterprise_get(self.request.user.enterprise_id)
+        ctx["check"] = services.enterprise_check(enterprise=enterprise)
         return ctx
 
 
@@ -134,7 +134,7 @@ class EnterpriseDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["check"] = services.enterprise_check(self.object.uscc)
+        ctx["check"] = services.enterprise_check(enterprise=self.object)
         ctx["accounts"] = selectors.users_visible_to(self.request.user).filter(enterprise=self.object)
         return ctx
 
@@ -214,11 +214,12 @@ class SignupView(FormView):
                 password=d["password1"], email=d["email"], phone=d["phone"], full_name=d["full_name"],
             )
         except ApplicationError as e:
-            for field_name, errors in e.extra.items():
+            fields = e.extra.get("fields", {})
+            for field_name, errors in fields.items():
                 target = "password1" if field_name == "password" else field_name
                 for err in errors:
-                    form.add_error(target if target in form.fields else None, err)
-            if not e.extra:
+                    form.add_error(target if target in form.fields else None, str(err))
+            if not fields:
                 form.add_error(None, str(e.message))
             return self.form_invalid(form)
         messages.success(self.request, _("Your account was created. It can sign in once your district market "

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from identity.choices import Role
 from identity.models import User
 
-from ..factories import PASSWORD, EnterpriseFactory
+from ..factories import PASSWORD, EnterpriseFactory, UserFactory
 from ..helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +192,33 @@ def test_user_constraint_refuses_a_role_without_its_organization(world):
         User.objects.create(username="broken", role=Role.BANK_OFFICER)
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="broken2", role=Role.ENTERPRISE, enterprise=world.ent, bank=world.bank)
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"enterprise_name": "别的公司"}, "enterprise_name"),
+    ({"password1": "short-pw", "password2": "short-pw"}, "password1"),
+    ({"username": "taken-user"}, "username"),
+])
+def test_signup_refusals_sit_next_to_their_field(client, world, overrides, field):
+    UserFactory(username="Taken-User", role=Role.ENTERPRISE, enterprise=world.ent_2)
+    response = _signup(client, world.ent, **overrides)
+    assert response.status_code == 200
+    assert response.context["form"].errors.get(field), response.context["form"].errors
+
+
+def test_enterprise_pages_hand_the_loaded_enterprise_to_the_check(world, monkeypatch):
+    """The home and detail pages have the registry record: the self-check does not read it again."""
+    from identity import services
+
+    def fail(code):
+        raise AssertionError("enterprise_check read the registry record again")
+
+    monkeypatch.setattr(services, "enterprise_get", fail)
+    by_record = services.enterprise_check(enterprise=world.ent)
+    assert by_record.enterprise is world.ent and by_record.in_registry and by_record.eligible
+    for url in (reverse("identity:home_enterprise"), reverse("identity:enterprise_detail", args=[world.ent.uscc])):
+        assert client_for(world, "enterprise").get(url).status_code == 200, url
+    monkeypatch.undo()
+    by_code = services.enterprise_check(world.ent.uscc)
+    assert (by_code.eligible, by_code.reasons, by_code.district) == (by_record.eligible, by_record.reasons,
+                                                                     by_record.district)
