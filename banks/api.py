@@ -378,7 +378,7 @@ class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin
     def create(self, request):
         if not selectors.banks_with_products_manageable_by(request.user).exists():
             raise PermissionDenied  # a role that publishes no products at all
-        data = ProductWriteSerializer(data=request.data, context=self.get_serializer_context())
+        data = ProductWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         bank = _own_bank_or(request.user, fields.pop("bank", None))
@@ -388,7 +388,7 @@ class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin
     @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
     def partial_update(self, request, pk=None):
         product = self.get_object()
-        data = ProductWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        data = ProductWriteSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if "bank" in fields:
@@ -455,7 +455,7 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def create(self, request):
         if not selectors.staff_roles_assignable_by(request.user):
             raise PermissionDenied  # a role that opens no accounts at all
-        data = StaffCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data = StaffCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         bank = _own_bank_or(request.user, fields.pop("bank", None))
