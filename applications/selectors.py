@@ -11,9 +11,9 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from banks import selectors as bank_selectors
-from elements.choices import Level, Nature
-from elements.models import Distinction, ElementType
-from elements.selectors import profile_get
+from elements.choices import Level
+from elements.models import Distinction
+from elements.selectors import claimable_types, profile_get  # noqa: F401 - claimable_types: part of this module's API
 from identity.choices import BANK_ROLES, Role
 
 from .choices import LibraryMatch, VerificationStatus
@@ -227,12 +227,6 @@ def claims_matched(application, profile) -> list[ClaimRow]:
         rows.append(ClaimRow(claim=claim, match=match, detail=detail, evidence=evidence.get(claim.pk, []),
                              open_request=open_request, requests=reqs))
     return rows
-
-
-def claimable_types() -> QuerySet[ElementType]:
-    """Element types an enterprise can claim: distinctions still in the catalog."""
-    return ElementType.objects.filter(nature=Nature.DISTINCTION, retired_at__isnull=True).select_related(
-        "category").order_by("category__order", "order", "code")
 
 
 def profile_for(enterprise):
