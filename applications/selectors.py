@@ -14,7 +14,8 @@ from banks import selectors as bank_selectors
 from elements.choices import Level
 from elements.models import Distinction
 from elements.selectors import claimable_types, profile_get  # noqa: F401 - claimable_types: part of this module's API
-from identity.choices import BANK_ROLES, Role
+from identity.choices import BANK_ROLES, SEE_ALL_ROLES, Role
+from identity.selectors import role_of
 
 from .choices import LibraryMatch, VerificationStatus
 from .models import (
@@ -28,19 +29,15 @@ from .models import (
     VerificationRequest,
 )
 
-SEE_ALL = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR)
 LEVEL_LABELS = dict(Level.choices)
 
-
-def _role(user):
-    return user.role if user.is_authenticated else None
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
     qs = Application.objects.select_related(
         "enterprise__district", "enterprise__regulator_unit", "bank", "product", "branch", "authorisation",
         "contract", "proposed_by", "decided_by")
-    role = _role(user)
+    role = role_of(user)
     if role is None:
         return qs.none()
     if role == Role.ENTERPRISE:
@@ -52,7 +49,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return submitted.filter(bank_id=user.bank_id)
     if role == Role.DISTRICT_REGULATOR:
         return submitted.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL:
+    if role in SEE_ALL_ROLES:
         return submitted
     return qs.none()
 
@@ -87,7 +84,7 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     """The enterprise; the bank under an active authorisation once submitted; the regulator
     unit a verification request on the application was sent to."""
     qs = Evidence.objects.select_related("application", "claim__element_type", "uploaded_by", "reviewed_by")
-    role = _role(user)
+    role = role_of(user)
     if role == Role.ENTERPRISE:
         return qs.filter(application__enterprise_id=user.enterprise_id)
     if role in BANK_ROLES:
@@ -104,14 +101,14 @@ def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:
     qs = VerificationRequest.objects.select_related(
         "application__bank", "enterprise__district", "element_type__category", "regulator_unit", "asked_by",
         "answered_by", "claim")
-    role = _role(user)
+    role = role_of(user)
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
     if role in BANK_ROLES:
         return qs.filter(application__bank_id=user.bank_id)
     if role == Role.DISTRICT_REGULATOR:
         return qs.filter(regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL:
+    if role in SEE_ALL_ROLES:
         return qs
     return qs.none()
 
@@ -140,7 +137,7 @@ def verification_answer_files_visible_to(user) -> QuerySet[VerificationRequest]:
     under an active authorisation, and the regulator unit that was asked. Not the municipal
     bureau or platform admins, and not a bank whose authorisation ended."""
     qs = VerificationRequest.objects.select_related("application__authorisation", "regulator_unit")
-    role = _role(user)
+    role = role_of(user)
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
     if role in BANK_ROLES:
@@ -162,7 +159,7 @@ def unread_count(user) -> int:
 
 def access_log_visible_to(user) -> QuerySet[AccessLog]:
     qs = AccessLog.objects.select_related("user", "application", "authorisation", "evidence")
-    role = _role(user)
+    role = role_of(user)
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
     if role == Role.PLATFORM_ADMIN:

@@ -5,7 +5,6 @@ writes a history row and notifies the parties (in-app now, email after commit)."
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,9 +16,10 @@ from elements import services as element_services
 from elements.models import ElementType
 from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
+from identity.selectors import actor_name
 from identity.services import enterprise_check
 from jingzhidai.dates import add_months
-from jingzhidai.errors import ApplicationError, TransitionNotAllowed
+from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
 
 from . import files, notifications, selectors
 from .choices import (
@@ -50,13 +50,6 @@ EDITABLE_FIELDS = ("amount", "term_months", "purpose", "purpose_description", "n
 RATE_LIMIT = Decimal("24")
 
 
-def _full_clean(obj, exclude=()):
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as e:
-        raise ApplicationError(" ".join(e.messages), {"fields": e.message_dict}, code="invalid")
-
-
 def _require(condition, message, *, field=None, code="invalid"):
     if not condition:
         raise ApplicationError(message, {field: [str(message)]} if field else None, code=code)
@@ -71,10 +64,6 @@ def _require_bank_staff_of(application, user, roles=(Role.BANK_OFFICER,)):
     if user.role not in roles or user.bank_id != application.bank_id:
         raise ApplicationError(_("Only the bank's %(roles)s can do this.") % {
             "roles": "、".join(str(Role(r).label) for r in roles)}, code="not_allowed", status_code=403)
-
-
-def _actor_name(user):
-    return (user.get_full_name() or user.username) if user else ""
 
 
 # --- the enterprise's side: drafts, claims, evidence, authorisation ----------------------------
@@ -152,7 +141,7 @@ def application_create(*, user, product, amount, term_months, purpose, need_stat
                               amount=amount, term_months=term_months, purpose=purpose,
                               purpose_description=purpose_description or "", need_statement=need_statement or "",
                               created_by=user)
-    _full_clean(application)
+    full_clean_or_raise(application)
     _check_terms(application)
     application.save()
     held = set(profile.distinction_codes())
@@ -192,7 +181,7 @@ def application_update(*, application, user, **fields) -> Application:
     authorise = fields.pop("authorise", None)
     for name, value in fields.items():
         setattr(app, name, value if value is not None or name == "branch" else getattr(app, name))
-    _full_clean(app)
+    full_clean_or_raise(app)
     _check_terms(app)
     app.save()
     if claims is not None:
@@ -253,7 +242,7 @@ def evidence_add(*, application, user, element_code, uploaded) -> Evidence:
                         uploaded_by=user)
     evidence.file.save("evidence", uploaded, save=False)
     try:
-        _full_clean(evidence, exclude=("file",))
+        full_clean_or_raise(evidence, exclude=("file",))
         evidence.save()
     except Exception:
         evidence.file.delete(save=False)
@@ -368,7 +357,7 @@ def application_transition(*, application, action, user, note="", apply=None) ->
         setattr(app, transition.stamp, now)
     app.save()
     HistoryEntry.objects.create(application=app, action=action, from_status=from_status, to_status=app.status,
-                                actor=user, actor_name=_actor_name(user), note=note or "", at=now)
+                                actor=user, actor_name=actor_name(user), note=note or "", at=now)
     notifications.notify_transition(app, action=action, actor=user, from_status=from_status, note=note)
     return app
 
@@ -541,7 +530,7 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
                                    {"fields": {"number": [_("Already used.")]}}, code="duplicate")
         contract = Contract(application=app, bank_id=app.bank_id, number=number, signed_on=signed, amount=value,
                             annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user)
-        _full_clean(contract)
+        full_clean_or_raise(contract)
         try:
             with transaction.atomic():
                 contract.save()
@@ -622,7 +611,7 @@ def verification_request_create(*, application, user, element_code, question) ->
     request = VerificationRequest(application=app, claim=claim, element_type=element_type,
                                   enterprise_id=app.enterprise_id, regulator_unit=unit, question=question,
                                   asked_by=user, due_on=add_working_days(timezone.localdate(), due_working_days()))
-    _full_clean(request, exclude=("answer_file",))
+    full_clean_or_raise(request, exclude=("answer_file",))
     request.save()
     notifications.notify_verification_asked(request, actor=user)
     return request

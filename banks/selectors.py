@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
-from identity.selectors import users_visible_to
+from identity.selectors import role_of, users_visible_to
 from jingzhidai.errors import ApplicationError
 
 from . import conditions as cond
@@ -37,9 +37,6 @@ LIST_READERS = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR, Role.DISTRICT_REGULATO
 STAFF_ROLES_A_BANK_ADMIN_MANAGES = (Role.BANK_OFFICER, Role.BANK_APPROVER)
 
 
-def _role(user):
-    return user.role if user.is_authenticated else None
-
 
 # Banks -------------------------------------------------------------------------------------
 
@@ -48,7 +45,7 @@ def banks_visible_to(user) -> QuerySet[Bank]:
     """Partner banks a user may see. The public (and enterprises) see admitted banks only;
     bank staff also see their own bank whatever its status; admins and regulators see all."""
     qs = Bank.objects.select_related("kind")
-    role = _role(user)
+    role = role_of(user)
     if role in LIST_READERS:
         return qs
     if role in BANK_ROLES:
@@ -59,14 +56,14 @@ def banks_visible_to(user) -> QuerySet[Bank]:
 def banks_manageable_by(user) -> QuerySet[Bank]:
     """Banks whose place on the list (admission, status, details, branches) the user decides."""
     qs = Bank.objects.select_related("kind")
-    return qs if _role(user) in LIST_MANAGERS else qs.none()
+    return qs if role_of(user) in LIST_MANAGERS else qs.none()
 
 
 def banks_with_products_manageable_by(user) -> QuerySet[Bank]:
     """Banks whose products (and branches) the user maintains: any for platform admins, their
     own for a bank administrator."""
     qs = Bank.objects.select_related("kind")
-    role = _role(user)
+    role = role_of(user)
     if role == Role.PLATFORM_ADMIN:
         return qs
     if role == Role.BANK_ADMIN:
@@ -76,7 +73,7 @@ def banks_with_products_manageable_by(user) -> QuerySet[Bank]:
 
 def banks_with_branches_manageable_by(user) -> QuerySet[Bank]:
     qs = Bank.objects.select_related("kind")
-    role = _role(user)
+    role = role_of(user)
     if role in LIST_MANAGERS:
         return qs
     if role == Role.BANK_ADMIN:
@@ -100,7 +97,7 @@ def bank_accepts_applications(bank) -> bool:
 def banks_with_history_visible_to(user) -> QuerySet[Bank]:
     """Whose status history (reasons, actors) a user may read: regulators and admins all; bank
     staff their own bank; nobody else."""
-    role = _role(user)
+    role = role_of(user)
     if role in LIST_READERS:
         return banks_visible_to(user)
     if role in BANK_ROLES:
@@ -153,7 +150,7 @@ def products_visible_to(user) -> QuerySet[Product]:
     """The public sees active products of admitted banks; bank staff also see every product of
     their own bank; admins and regulators see all."""
     qs = Product.objects.select_related("bank", "bank__kind")
-    role = _role(user)
+    role = role_of(user)
     if role in LIST_READERS:
         return qs
     if role in BANK_ROLES:
@@ -163,7 +160,7 @@ def products_visible_to(user) -> QuerySet[Product]:
 
 def products_manageable_by(user) -> QuerySet[Product]:
     qs = Product.objects.select_related("bank", "bank__kind")
-    role = _role(user)
+    role = role_of(user)
     if role == Role.PLATFORM_ADMIN:
         return qs
     if role == Role.BANK_ADMIN:
@@ -233,7 +230,7 @@ def product_rate_range(product, lpr: LoanPrimeRate | None) -> tuple[Decimal, Dec
 def staff_roles_assignable_by(user) -> tuple[str, ...]:
     """Roles of the bank accounts a user may open: a bank administrator opens officers and
     approvers of its bank; a platform admin also opens bank administrators; nobody else any."""
-    role = _role(user)
+    role = role_of(user)
     if role == Role.BANK_ADMIN:
         return STAFF_ROLES_A_BANK_ADMIN_MANAGES
     if role == Role.PLATFORM_ADMIN:
@@ -251,7 +248,7 @@ def staff_branches_for(user, *, open_only=False) -> QuerySet[Branch]:
 def staff_visible_to(user) -> QuerySet[User]:
     """Bank staff accounts a user may see on the staff pages."""
     # Built on identity's door for accounts (platform admins: all; a bank admin: its own bank).
-    if _role(user) not in (Role.PLATFORM_ADMIN, Role.BANK_ADMIN):
+    if role_of(user) not in (Role.PLATFORM_ADMIN, Role.BANK_ADMIN):
         return User.objects.none()
     return users_visible_to(user).filter(role__in=BANK_ROLES)
 
@@ -260,7 +257,7 @@ def staff_manageable_by(user) -> QuerySet[User]:
     """Accounts a user may deactivate, reactivate or reset: a bank administrator manages the
     officers and approvers of its own bank; a platform admin manages every bank account."""
     qs = staff_visible_to(user)
-    if _role(user) == Role.BANK_ADMIN:
+    if role_of(user) == Role.BANK_ADMIN:
         return qs.filter(role__in=STAFF_ROLES_A_BANK_ADMIN_MANAGES)
     return qs
 

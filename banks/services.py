@@ -12,8 +12,9 @@ from rest_framework.authtoken.models import Token
 
 from identity.choices import Role
 from identity.models import User
+from identity.selectors import actor_name
 from identity.services import account_password_check, account_username_check
-from jingzhidai.errors import ApplicationError, TransitionNotAllowed
+from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
 
 from . import conditions as cond
 from . import selectors
@@ -66,19 +67,6 @@ def _fields(**errors):
     return {"fields": errors}
 
 
-def _full_clean(obj, exclude=None):
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as e:
-        errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
-        raise ApplicationError(" ".join(m for msgs in errors.values() for m in msgs), _fields(**errors),
-                               code="invalid")
-
-
-def _actor_name(actor):
-    return (actor.get_full_name() or actor.username) if actor else ""
-
-
 def _set_fields(obj, fields, allowed):
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -104,11 +92,11 @@ def bank_admit(*, actor, name: str, kind, note: str, admitted_on: date | None = 
     else:
         bank.kind = kind
     _set_fields(bank, fields, BANK_FIELDS)
-    _full_clean(bank)
+    full_clean_or_raise(bank)
     bank._history_user = actor
     bank.save()
     BankStatusChange.objects.create(bank=bank, action=BankAction.ADMIT, from_status="", to_status=bank.status,
-                                    reason=note, actor=actor, actor_name=_actor_name(actor))
+                                    reason=note, actor=actor, actor_name=actor_name(actor))
     return bank
 
 
@@ -118,7 +106,7 @@ def bank_update(*, actor, bank: Bank, **fields) -> Bank:
     _require(actor, selectors.banks_manageable_by(actor), bank)
     bank = Bank.objects.select_for_update().get(pk=bank.pk)
     _set_fields(bank, fields, BANK_FIELDS)
-    _full_clean(bank)
+    full_clean_or_raise(bank)
     bank._history_user = actor
     bank.save()
     return bank
@@ -146,7 +134,7 @@ def bank_transition(*, actor, bank: Bank, action: str, reason: str) -> Bank:
     bank._history_user = actor
     bank.save()
     BankStatusChange.objects.create(bank=bank, action=action, from_status=previous, to_status=target,
-                                    reason=reason, actor=actor, actor_name=_actor_name(actor))
+                                    reason=reason, actor=actor, actor_name=actor_name(actor))
     return bank
 
 
@@ -162,7 +150,7 @@ def branch_create(*, actor, bank: Bank, name: str, district, **fields) -> Branch
     else:
         branch.district = district
     _set_fields(branch, fields, BRANCH_FIELDS)
-    _full_clean(branch)
+    full_clean_or_raise(branch)
     branch.save()
     return branch
 
@@ -172,7 +160,7 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     _require(actor, selectors.banks_with_branches_manageable_by(actor), branch.bank)
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     _set_fields(branch, fields, BRANCH_FIELDS)
-    _full_clean(branch)
+    full_clean_or_raise(branch)
     branch.save()
     return branch
 
@@ -200,13 +188,13 @@ def product_create(*, actor, bank: Bank, reason: str = "", **fields) -> Product:
     conditions = data.pop("conditions", {})
     _set_fields(product, data, PRODUCT_FIELDS)
     _clean_conditions(product, conditions)
-    _full_clean(product)
+    full_clean_or_raise(product)
     product._history_user = actor
     product.save()
     ProductStatusChange.objects.create(product=product, action=ProductAction.PUBLISH, from_status="",
                                        to_status=ProductStatus.ACTIVE,
                                        reason=(reason or "").strip() or _("Published."),
-                                       actor=actor, actor_name=_actor_name(actor))
+                                       actor=actor, actor_name=actor_name(actor))
     return product
 
 
@@ -219,7 +207,7 @@ def product_update(*, actor, product: Product, reason: str = "", **fields) -> Pr
     if "conditions" in data:
         _clean_conditions(product, data.pop("conditions"), allow_retired=cond.element_codes(product.conditions))
     _set_fields(product, data, PRODUCT_FIELDS)
-    _full_clean(product)
+    full_clean_or_raise(product)
     product._history_user = actor
     product._change_reason = (reason or "").strip()[:100] or None
     product.save()
@@ -247,7 +235,7 @@ def product_transition(*, actor, product: Product, action: str, reason: str) -> 
     product._change_reason = reason[:100]
     product.save()
     ProductStatusChange.objects.create(product=product, action=action, from_status=previous, to_status=target,
-                                       reason=reason, actor=actor, actor_name=_actor_name(actor))
+                                       reason=reason, actor=actor, actor_name=actor_name(actor))
     return product
 
 
@@ -261,7 +249,7 @@ def lpr_record(*, actor, effective_on: date, one_year, five_year=None) -> LoanPr
         raise _forbidden()
     lpr, _created = LoanPrimeRate.objects.get_or_create(effective_on=effective_on, defaults={"one_year": one_year})
     lpr.one_year, lpr.five_year = one_year, five_year
-    _full_clean(lpr)
+    full_clean_or_raise(lpr)
     lpr.save()
     return lpr
 
@@ -271,7 +259,7 @@ def lpr_record(*, actor, effective_on: date, one_year, five_year=None) -> LoanPr
 
 def _staff_event(*, actor, account, action):
     StaffEvent.objects.create(bank_id=account.bank_id, user=account, action=action, actor=actor,
-                              actor_name=_actor_name(actor))
+                              actor_name=actor_name(actor))
 
 
 def _open_branch_for_staff(bank, branch) -> Branch:
@@ -304,7 +292,7 @@ def staff_create(*, actor, bank: Bank, username: str, password: str, role: str, 
                 bank_branch=branch)
     account_password_check(password, user)
     user.set_password(password)
-    _full_clean(user, exclude=["password"])
+    full_clean_or_raise(user, exclude=["password"])
     user.save()
     _staff_event(actor=actor, account=user, action=StaffAction.CREATE)
     return user

@@ -7,7 +7,6 @@ import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from identity.choices import REGULATOR_ROLES, Role
 from identity.selectors import enterprises_visible_to
 from jingzhidai.dates import add_months
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, full_clean_or_raise
 
 from . import records
 from .choices import DistinctionStatus, EventKind, Feed, Level, Nature, Source
@@ -42,13 +41,6 @@ def _require_regulator(user, enterprise_id: str):
         raise ApplicationError(_("Not found."), code="not_found", status_code=404)
 
 
-def _full_clean(obj, exclude=("key", "content_hash")):
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as e:
-        raise ApplicationError(" ".join(e.messages), {"fields": e.message_dict}, code="invalid")
-
-
 def _provenance(*, user, reason, source=Source.REGULATOR) -> dict:
     return {"source": source, "batch_id": None, "row_number": None, "user_id": user.pk if user else None,
             "reason": reason or ""}
@@ -64,7 +56,7 @@ def _save_new(model, obj, *, user, reason, source):
     obj.content_hash = records.content_hash(model, values)
     if model.objects.filter(key=obj.key).exists():
         raise ApplicationError(_("The library already has this record."), code="duplicate")
-    _full_clean(obj)
+    full_clean_or_raise(obj, exclude=("key", "content_hash"))  # derived on save
     obj.save()
     _append_events(records.events_for(
         model, enterprise_id=obj.enterprise_id, record_id=obj.pk, old=None, new=values, today=today_local(),
@@ -222,7 +214,7 @@ def element_type_save(*, element_type: ElementType, user, reason: str = "") -> E
     bad = [lv for lv in element_type.levels or [] if lv not in Level.values]
     if bad:
         raise ApplicationError(_("Unknown level: %(levels)s") % {"levels": ", ".join(bad)}, code="invalid_level")
-    _full_clean(element_type, exclude=())
+    full_clean_or_raise(element_type)
     element_type._change_reason = reason
     element_type.save()
     return element_type

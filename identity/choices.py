@@ -14,6 +14,8 @@ class Role(models.TextChoices):
 
 BANK_ROLES = (Role.BANK_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN)
 REGULATOR_ROLES = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR)
+# Roles whose scope is the whole city: every enterprise, application and record.
+SEE_ALL_ROLES = (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR)
 
 
 class RegulatorKind(models.TextChoices):

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BANK_ROLES, LegalForm, RegistrationStatus, RegulatorKind, Role
+from .choices import BANK_ROLES, REGULATOR_ROLES, LegalForm, RegistrationStatus, RegulatorKind, Role
 
 
 class District(models.Model):
@@ -174,7 +174,7 @@ class User(AbstractUser):
 
     @property
     def is_regulator(self):
-        return self.role in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR)
+        return self.role in REGULATOR_ROLES
 
     @property
     def is_platform_admin(self):
@@ -183,6 +183,11 @@ class User(AbstractUser):
     @property
     def awaiting_confirmation(self):
         return self.role == Role.ENTERPRISE and not self.is_active and self.confirmed_at is None
+
+    @property
+    def display_name(self):
+        """How the user is named in histories and notices: full name, else username."""
+        return self.get_full_name() or self.username
 
     @property
     def organization(self):

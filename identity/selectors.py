@@ -5,15 +5,25 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
-from .choices import REGULATOR_ROLES, Role
+from .choices import REGULATOR_ROLES, SEE_ALL_ROLES, Role
 from .models import District, Enterprise, RegulatorUnit, User
+
+
+def role_of(user) -> str | None:
+    """The user's role, None when not signed in (the scoping functions branch on it)."""
+    return user.role if user.is_authenticated else None
+
+
+def actor_name(user) -> str:
+    """The name a history entry keeps for who acted (empty for the system)."""
+    return user.display_name if user else ""
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.select_related("district", "regulator_unit")
     if not user.is_authenticated:
         return qs.none()
-    if user.role in (Role.PLATFORM_ADMIN, Role.CITY_REGULATOR):
+    if user.role in SEE_ALL_ROLES:
         return qs
     if user.role == Role.DISTRICT_REGULATOR:
         return qs.filter(regulator_unit_id=user.regulator_unit_id)

@@ -1,6 +1,8 @@
 """One domain error type for every refusal (HackSoft style). Services raise it; the DRF
 exception handler and the HTML views turn it into the same message."""
 
+from django.core.exceptions import ValidationError
+
 
 class ApplicationError(Exception):
     status_code = 400
@@ -21,3 +23,14 @@ class TransitionNotAllowed(ApplicationError):
 
     def __init__(self, message, extra=None, *, code="transition_not_allowed"):
         super().__init__(message, extra, code=code)
+
+
+def full_clean_or_raise(obj, exclude=None):
+    """Model validation as a domain refusal, in the shape every app and the API use:
+    extra = {"fields": {field: [messages]}}."""
+    try:
+        obj.full_clean(exclude=list(exclude) if exclude is not None else None)
+    except ValidationError as e:
+        errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
+        raise ApplicationError(" ".join(m for msgs in errors.values() for m in msgs), {"fields": errors},
+                               code="invalid")

@@ -251,11 +251,11 @@ def test_type_history_counts_the_distinctions_in_the_users_scope(world):
 
 
 def test_see_all_shortcut_matches_enterprises_visible_to(world):
-    """_by_enterprise skips the enterprise filter for SEE_ALL (measured, see the comment there):
+    """_by_enterprise skips the enterprise filter for SEE_ALL_ROLES (measured, see the comment there):
     those must be exactly the roles for which enterprises_visible_to is the whole registry."""
-    from elements.selectors import SEE_ALL
+    from identity.choices import SEE_ALL_ROLES
     from identity.selectors import enterprises_visible_to
 
     for who, user in world.users.items():
         sees_all = not enterprises_visible_to(user).query.where
-        assert sees_all == (user.role in SEE_ALL), who
+        assert sees_all == (user.role in SEE_ALL_ROLES), who
