@@ -253,21 +253,13 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     queryset = Application.objects.none()
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Application.objects.none()
-        qs = super().get_queryset()
-        if self.action == "retrieve":
-            qs = qs.prefetch_related("claims__element_type")
-        return qs
+    def scoped(self, queryset):
+        return queryset.prefetch_related("claims__element_type") if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return ApplicationDetailSerializer
         return ApplicationSerializer
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _fresh(self, app, code=status.HTTP_200_OK):
         obj = selectors.application_list(self.request.user).prefetch_related("claims__element_type").get(pk=app.pk)
@@ -432,13 +424,8 @@ class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mix
     queryset = VerificationRequest.objects.none()
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return VerificationRequest.objects.none()
-        return super().get_queryset().order_by("-asked_at", "-id")
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
+    def scoped(self, queryset):
+        return queryset.order_by("-asked_at", "-id")
 
     def _fresh(self, req, code=status.HTTP_200_OK):
         obj = selectors.verification_requests_visible_to(self.request.user).get(pk=req.pk)

@@ -13,7 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
-from jingzhidai.api import inline_choice
+from jingzhidai.api import ScopedPrimaryKeyField, ScopedQuerysetMixin, inline_choice
 from jingzhidai.scoping import get_visible_or_404
 
 from . import conditions as cond
@@ -23,20 +23,6 @@ from .filters import BankFilter, ProductFilter, StaffFilter
 from .models import Bank, BankStatusChange, Branch, InstitutionKind, Product, ProductStatusChange
 
 # Serializers -------------------------------------------------------------------------------
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A reference looked up through a selector door for the request's user (the serializer
-    needs `request` in its context): an object outside the door is refused exactly like one
-    that does not exist. `queryset` only tells the schema which model the key belongs to."""
-
-    def __init__(self, scope, **kwargs):
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return self.scope(request.user) if request is not None else self.queryset.none()
 
 
 class KindSerializer(serializers.ModelSerializer):
@@ -249,8 +235,8 @@ class ProductContextMixin:
 # Viewsets ----------------------------------------------------------------------------------
 
 
-class BankViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  viewsets.GenericViewSet):
+class BankViewSet(ScopedQuerysetMixin, PublicReadMixin, ProductContextMixin, mixins.ListModelMixin,
+                  mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Partner banks. Anyone reads the admitted ones; platform admins and the municipal bureau
     admit, edit, suspend, reinstate and remove them."""
 
@@ -259,28 +245,18 @@ class BankViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin, m
     serializer_class = BankSerializer
     filterset_class = BankFilter
     queryset = Bank.objects.none()  # for the schema; requests use the doors below
+    scope = staticmethod(selectors.banks_visible_to)
+    action_scopes = {"partial_update": selectors.banks_manageable_by, "transition": selectors.banks_manageable_by,
+                     "branches": selectors.banks_with_branches_manageable_by,
+                     "history": selectors.banks_with_history_visible_to}
 
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False):
-            return Bank.objects.none()
-        if self.action in ("partial_update", "transition"):
-            qs = selectors.banks_manageable_by(user)
-        elif self.action == "branches":
-            qs = selectors.banks_with_branches_manageable_by(user)
-        elif self.action == "history":
-            qs = selectors.banks_with_history_visible_to(user)
-        else:
-            qs = selectors.banks_visible_to(user)
-        return qs.prefetch_related("branches__district").order_by("name")
+    def scoped(self, queryset):
+        return queryset.prefetch_related("branches__district").order_by("name")
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
             return BankWriteSerializer
         return BankSerializer
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     @extend_schema(request=BankWriteSerializer, responses={201: BankSerializer})
     def create(self, request):
@@ -343,32 +319,25 @@ class BankViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin, m
         return Response(BranchSerializer(branch).data, status=status.HTTP_201_CREATED)
 
 
-class ProductViewSet(PublicReadMixin, ProductContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     viewsets.GenericViewSet):
+class ProductViewSet(ScopedQuerysetMixin, PublicReadMixin, ProductContextMixin, mixins.ListModelMixin,
+                     mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """京质贷 products. Anyone reads active products of admitted banks; a bank administrator
     publishes, edits and withdraws its own bank's products (platform admins any bank's)."""
 
     serializer_class = ProductSerializer
     filterset_class = ProductFilter
     queryset = Product.objects.none()  # for the schema; requests use the doors below
+    scope = staticmethod(selectors.products_visible_to)
+    action_scopes = {"partial_update": selectors.products_manageable_by,
+                     "transition": selectors.products_manageable_by}
 
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False):
-            return Product.objects.none()
-        if self.action in ("partial_update", "transition"):
-            qs = selectors.products_manageable_by(user)
-        else:
-            qs = selectors.products_visible_to(user)
-        return qs.order_by("bank__name", "name", "pk")
+    def scoped(self, queryset):
+        return queryset.order_by("bank__name", "name", "pk")
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
             return ProductWriteSerializer
         return ProductSerializer
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _out(self, product):
         product = Product.objects.select_related("bank", "bank__kind").get(pk=product.pk)
@@ -434,22 +403,18 @@ def _matches_for(enterprise, *, catalog):
     return selectors.product_matches(selectors.products_open_to(enterprise), profile, catalog=catalog)
 
 
-class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StaffViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Bank staff accounts: a bank administrator manages its own bank's officers and approvers."""
 
     serializer_class = StaffSerializer
     filterset_class = StaffFilter
     queryset = User.objects.none()  # for the schema; requests use the doors below
+    # Reading goes through what the user may see; every other action through what it manages.
+    scope = staticmethod(selectors.staff_manageable_by)
+    action_scopes = {"list": selectors.staff_visible_to, "retrieve": selectors.staff_visible_to}
 
-    def get_queryset(self):
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False):
-            return User.objects.none()
-        if self.action in ("list", "retrieve"):
-            qs = selectors.staff_visible_to(user)
-        else:
-            qs = selectors.staff_manageable_by(user)
-        return qs.order_by("bank__name", "username")
+    def scoped(self, queryset):
+        return queryset.order_by("bank__name", "username")
 
     @extend_schema(request=StaffCreateSerializer, responses={201: StaffSerializer})
     def create(self, request):

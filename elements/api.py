@@ -173,8 +173,8 @@ class ChangeEventViewSet(ReadOnlyScoped):
     serializer_class = ChangeEventSerializer
     filterset_class = ChangeEventFilter
 
-    def get_queryset(self):
-        return super().get_queryset().order_by("id")
+    def scoped(self, queryset):
+        return queryset.order_by("id")
 
 
 def _csv_safe(value):

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -67,10 +67,37 @@ def inline_choice(choices, **kwargs):
 
 
 class ScopedQuerysetMixin:
-    """A viewset's queryset is always `scope(user)`: the one door for that entity, shared with
-    the HTML views. Objects outside it are 404, exactly like missing ones."""
+    """A viewset's queryset is always a door from the app's selectors: `scope(user)`, or for
+    the actions named in `action_scopes` a narrower one (e.g. what the user may manage), shared
+    with the HTML views. Objects outside it are 404, exactly like missing ones. `scoped(qs)` is
+    the place for ordering and prefetching. List filters narrow lists only: an object is found
+    by its id whatever the query string says."""
 
-    scope = None  # a function user -> QuerySet, from the app's selectors
+    scope = None  # a function user -> QuerySet
+    action_scopes: dict = {}  # action -> a function user -> QuerySet
 
     def get_queryset(self):
-        return type(self).scope(self.request.user)
+        if getattr(self, "swagger_fake_view", False) and self.queryset is not None:  # schema generation
+            return self.queryset.none()
+        door = self.action_scopes.get(self.action) or type(self).scope
+        return self.scoped(door(self.request.user))
+
+    def scoped(self, queryset):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference looked up through a selector door for the request's user (the serializer
+    needs `request` in its context): an object outside the door is refused exactly like one
+    that does not exist. `queryset` only tells the schema which model the key belongs to."""
+
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.scope(request.user) if request is not None else self.queryset.none()

@@ -117,3 +117,27 @@ def test_public_check_explains_a_credit_failure_and_the_remedy(world):
     assert body["quality_credit"]["reasons"] and body["quality_credit"]["remedies"]
     page = APIClient().get(reverse("identity:check"), {"uscc": world.ent.uscc})
     assert "data-testid=\"quality-credit\"" in page.content.decode()
+
+
+def test_list_filters_narrow_lists_only_not_reads_by_id(world):
+    """The shared scoped viewset applies the query-string filters to lists; an object read by its
+    id is found whatever they say (it used to be 404 when a filter excluded it)."""
+    client = APIClient()
+    client.force_authenticate(world.users["city"])
+    other = "110105" if world.ent.district_id != "110105" else "110108"
+    listed = client.get("/api/v1/enterprises/", {"district": other}).json()["results"]
+    assert world.ent.uscc not in {e["uscc"] for e in listed}
+    one = client.get(f"/api/v1/enterprises/{world.ent.uscc}/", {"district": other})
+    assert one.status_code == 200 and one.json()["uscc"] == world.ent.uscc
+    # …and the scope still holds: a district regulator of another unit does not find it by id
+    client.force_authenticate(world.users["district_2"])
+    assert client.get(f"/api/v1/enterprises/{world.ent.uscc}/").status_code == 404
+
+
+def test_schema_generates_with_the_scoped_viewsets(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for path in ("/api/v1/enterprises/{uscc}/", "/api/v1/banks/{id}/", "/api/v1/applications/{id}/",
+                 "/api/v1/change-events/"):
+        assert path in text
