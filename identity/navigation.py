@@ -30,45 +30,43 @@ MENUS = {
 }
 
 
+def _navigation_modules():
+    """The `<app>/navigation.py` modules of the apps above identity (identity never imports
+    them by name). Imported once per process; the list is fixed once Django has started."""
+    global _MODULES
+    if _MODULES is None:
+        import importlib
+
+        from django.apps import apps
+
+        modules = []
+        for config in apps.get_app_configs():
+            if config.name == "identity":
+                continue
+            try:
+                modules.append(importlib.import_module(f"{config.name}.navigation"))
+            except ModuleNotFoundError as e:
+                if e.name != f"{config.name}.navigation":
+                    raise
+        _MODULES = modules
+    return _MODULES
+
+
+_MODULES = None
+
+
 def home_cards_for(user) -> list[dict]:
     """Figures that apps above identity put on a role's home page: each app may define
     `HOME_CARDS = [callable(user) -> [{"label", "value", "url", "tone"}]]` in its navigation."""
-    import importlib
-
-    from django.apps import apps
-
-    cards = []
-    for config in apps.get_app_configs():
-        if config.name == "identity":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as e:
-            if e.name != f"{config.name}.navigation":
-                raise
-            continue
-        for producer in getattr(module, "HOME_CARDS", []):
-            cards.extend(producer(user))
-    return cards
+    return [card for module in _navigation_modules() for producer in getattr(module, "HOME_CARDS", [])
+            for card in producer(user)]
 
 
 def _app_menus():
     """Apps above identity add their entries in `<app>/navigation.py` as
-    `NAV = {role: [(label, url name), ...]}`; identity never imports them by name."""
-    import importlib
-
-    from django.apps import apps
-
+    `NAV = {role: [(label, url name), ...]}`."""
     merged = {}
-    for config in apps.get_app_configs():
-        if config.name == "identity":
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as e:
-            if e.name != f"{config.name}.navigation":
-                raise
-            continue
+    for module in _navigation_modules():
         for role, entries in getattr(module, "NAV", {}).items():
             merged.setdefault(role, []).extend(entries)
     return merged

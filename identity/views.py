@@ -35,12 +35,6 @@ ROLE_HOMES = {
 class RoleRequiredMixin(LoginRequiredMixin):
     roles: tuple = ()
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        if self.template_name and "/home_" in self.template_name:
-            ctx["home_cards"] = home_cards_for(self.request.user)
-        return ctx
-
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.roles and request.user.role not in self.roles:
             raise PermissionDenied
@@ -59,7 +53,16 @@ def home(request):
     return redirect(ROLE_HOMES.get(request.user.role, "identity:login"))
 
 
-class EnterpriseHomeView(RoleRequiredMixin, TemplateView):
+class HomePageMixin(RoleRequiredMixin):
+    """A role's home page: the figures apps put there (HOME_CARDS in their navigation)."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["home_cards"] = home_cards_for(self.request.user)
+        return ctx
+
+
+class EnterpriseHomeView(HomePageMixin, TemplateView):
     roles = (Role.ENTERPRISE,)
     template_name = "identity/home_enterprise.html"
 
@@ -70,7 +73,7 @@ class EnterpriseHomeView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class BankHomeView(RoleRequiredMixin, TemplateView):
+class BankHomeView(HomePageMixin, TemplateView):
     roles = (Role.BANK_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN)
     template_name = "identity/home_bank.html"
 
@@ -82,7 +85,7 @@ class BankHomeView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class RegulatorHomeView(RoleRequiredMixin, TemplateView):
+class RegulatorHomeView(HomePageMixin, TemplateView):
     roles = REGULATOR_ROLES
     template_name = "identity/home_regulator.html"
 
@@ -101,7 +104,7 @@ class RegulatorHomeView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class AdminHomeView(RoleRequiredMixin, TemplateView):
+class AdminHomeView(HomePageMixin, TemplateView):
     roles = (Role.PLATFORM_ADMIN,)
     template_name = "identity/home_admin.html"
 
