@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import get_visible_or_404
 
 from . import forms, selectors, services
@@ -84,7 +84,7 @@ class ApplicationCreateView(RoleRequiredMixin, View):
                     need_statement=d["need_statement"], claims=d["claims"], authorise=d["authorise"],
                     profile=profile)
             except ApplicationError as e:
-                form.add_error(None, str(e.message))
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("The draft is saved. Attach evidence, then submit it."))
                 return redirect("applications:detail", pk=app.pk)
@@ -144,7 +144,7 @@ class ApplicationEditView(RoleRequiredMixin, View):
                 services.application_update(application=app, user=request.user, claims=d["claims"],
                                             authorise=d["authorise"], **fields)
             except ApplicationError as e:
-                form.add_error(None, str(e.message))
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("applications:detail", pk=app.pk)

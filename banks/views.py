@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 
 from identity.choices import Role
 from identity.views import RoleRequiredMixin
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
 
 from . import conditions as cond
@@ -32,20 +32,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Branch
-
-
-def _errors_to_form(form, error: ApplicationError, field_map=None):
-    """Put a service refusal next to the fields it names (`extra["fields"]`), or on top of the form."""
-    field_map = field_map or {}
-    placed = False
-    for name, errs in (error.extra or {}).get("fields", {}).items():
-        target = field_map.get(name, name)
-        if target in form.fields:
-            for err in errs if isinstance(errs, list) else [errs]:
-                form.add_error(target, str(err))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 def _decorate_products(products, catalog=None):
@@ -182,7 +168,7 @@ class BankAdmitView(RoleRequiredMixin, View):
                 bank = services.bank_admit(actor=request.user, name=fields.pop("name"), kind=fields.pop("kind"),
                                            note=fields.pop("note"), admitted_on=fields.pop("admitted_on"), **fields)
             except ApplicationError as e:
-                _errors_to_form(form, e)
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("The bank is admitted to the partner list."))
                 return redirect("banks:bank_detail", pk=bank.pk)
@@ -214,7 +200,7 @@ class BankEditView(_ObjectView):
             try:
                 services.bank_update(actor=request.user, bank=bank, **form.cleaned_data)
             except ApplicationError as e:
-                _errors_to_form(form, e)
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("banks:bank_detail", pk=bank.pk)
@@ -256,7 +242,7 @@ class BranchCreateView(_ObjectView):
                 services.branch_create(actor=request.user, bank=bank, name=fields.pop("name"),
                                        district=fields.pop("district"), **fields)
             except ApplicationError as e:
-                _errors_to_form(form, e)
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("Branch added."))
                 return redirect("banks:bank_detail", pk=bank.pk)
@@ -279,7 +265,7 @@ class BranchEditView(_ObjectView):
             try:
                 services.branch_update(actor=request.user, branch=branch, **form.cleaned_data)
             except ApplicationError as e:
-                _errors_to_form(form, e)
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("banks:bank_detail", pk=branch.bank_id)
@@ -307,7 +293,7 @@ class ProductCreateView(_ObjectView):
                 product = services.product_create(actor=request.user, bank=bank, reason=form.cleaned_data["reason"],
                                                   **form.product_fields())
             except ApplicationError as e:
-                _errors_to_form(form, e, PRODUCT_ERROR_FIELDS)
+                errors_to_form(form, e, PRODUCT_ERROR_FIELDS)
             else:
                 messages.success(request, _("The product is published."))
                 return redirect("banks:product_detail", pk=product.pk)
@@ -331,7 +317,7 @@ class ProductEditView(_ObjectView):
                 services.product_update(actor=request.user, product=product, reason=form.cleaned_data["reason"],
                                         **form.product_fields())
             except ApplicationError as e:
-                _errors_to_form(form, e, PRODUCT_ERROR_FIELDS)
+                errors_to_form(form, e, PRODUCT_ERROR_FIELDS)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("banks:product_detail", pk=product.pk)
@@ -391,7 +377,7 @@ class StaffCreateView(RoleRequiredMixin, View):
             try:
                 account = services.staff_create(actor=request.user, bank=bank, branch=d.pop("bank_branch"), **d)
             except ApplicationError as e:
-                _errors_to_form(form, e, {"branch": "bank_branch"})
+                errors_to_form(form, e, {"branch": "bank_branch"})
             else:
                 messages.success(request, _("Account %(username)s opened.") % {"username": account.username})
                 return redirect("banks:staff_detail", pk=account.pk)

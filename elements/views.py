@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 
 from identity.choices import REGULATOR_ROLES, Role
 from identity.views import RoleRequiredMixin
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
 
 from . import selectors, services
@@ -145,7 +145,7 @@ class ElementTypeEditView(RoleRequiredMixin, FormView):
             t = services.element_type_save(element_type=form.save(commit=False), user=self.request.user,
                                            reason=form.cleaned_data["reason"])
         except ApplicationError as e:
-            form.add_error(None, str(e.message))
+            errors_to_form(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved %(name)s.") % {"name": t.name})
         return redirect("elements:catalog_history", pk=t.pk)
@@ -171,7 +171,7 @@ class ElementTypeRetireView(RoleRequiredMixin, FormView):
         try:
             action(element_type=self.object, user=self.request.user, reason=form.cleaned_data["reason"])
         except ApplicationError as e:
-            form.add_error(None, str(e.message))
+            errors_to_form(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Restored.") if self.restore else _("Retired."))
         return redirect("elements:catalog_history", pk=self.object.pk)
@@ -222,7 +222,7 @@ class BatchUploadView(RoleRequiredMixin, FormView):
             batch = services.import_batch_upload(feed=form.cleaned_data["feed"], uploaded_file=form.cleaned_data["file"],
                                                  user=self.request.user)
         except ApplicationError as e:
-            form.add_error(None, str(e.message))
+            errors_to_form(form, e)
             return self.form_invalid(form)
         return redirect("elements:batch_detail", pk=batch.pk)
 
@@ -269,7 +269,7 @@ class RecordActionView(RoleRequiredMixin, FormView):
         try:
             self.act(form.cleaned_data)
         except ApplicationError as e:
-            form.add_error(None, str(e.message))
+            errors_to_form(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Recorded."))
         return redirect("elements:profile", uscc=self.target.enterprise_id if hasattr(self.target, "enterprise_id")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import ScopedObjectMixin
 
 from . import selectors, services
@@ -217,13 +217,7 @@ class SignupView(FormView):
                 password=d["password1"], email=d["email"], phone=d["phone"], full_name=d["full_name"],
             )
         except ApplicationError as e:
-            fields = e.extra.get("fields", {})
-            for field_name, errors in fields.items():
-                target = "password1" if field_name == "password" else field_name
-                for err in errors:
-                    form.add_error(target if target in form.fields else None, str(err))
-            if not fields:
-                form.add_error(None, str(e.message))
+            errors_to_form(form, e, {"password": "password1"})
             return self.form_invalid(form)
         messages.success(self.request, _("Your account was created. It can sign in once your district market "
                                          "regulation bureau has confirmed it."))

@@ -34,3 +34,18 @@ def full_clean_or_raise(obj, exclude=None):
         errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
         raise ApplicationError(" ".join(m for msgs in errors.values() for m in msgs), {"fields": errors},
                                code="invalid")
+
+
+def errors_to_form(form, error: ApplicationError, field_map=None):
+    """Show a service refusal on an HTML form: next to the fields it names (`extra["fields"]`,
+    renamed through `field_map` where the form calls them differently), else on top."""
+    field_map = field_map or {}
+    placed = False
+    for name, errs in (error.extra or {}).get("fields", {}).items():
+        target = field_map.get(name, name)
+        if target in form.fields:
+            for err in errs if isinstance(errs, list) else [errs]:
+                form.add_error(target, str(err))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))

@@ -16,7 +16,7 @@ from applications.forms import AnswerForm
 from applications.services import verification_answer_open, verification_request_answer
 from identity.choices import Role
 from identity.views import RoleRequiredMixin
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import get_visible_or_404
 
 
@@ -56,7 +56,7 @@ class RequestDetailView(LoginRequiredMixin, View):
                                             certificate_no=d["certificate_no"], granted_on=d["granted_on"],
                                             expires_on=d["expires_on"])
             except ApplicationError as e:
-                form.add_error(None, str(e.message))
+                errors_to_form(form, e)
             else:
                 messages.success(request, _("Your answer was sent to the bank."))
                 return redirect("regulators:request_detail", pk=req.pk)
