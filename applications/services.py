@@ -663,12 +663,18 @@ def verification_request_answer(*, request, user, confirmed: bool, note="", uplo
 
 # --- notifications --------------------------------------------------------------------------------
 
+@transaction.atomic
 def notification_email_send(*, notification_id) -> bool:
-    n = Notification.objects.select_related("recipient").filter(pk=notification_id, emailed_at__isnull=True).first()
+    """Send one notification's e-mail at most once even when two workers pick the task up (a
+    retry, a duplicate delivery): the first locks the row until it has sent and marked it; the
+    other skips the locked row and sends nothing. A failed send rolls back, so a retry sends."""
+    n = (Notification.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
+         .filter(pk=notification_id, emailed_at__isnull=True).first())
     if n is None or not n.recipient.email:
         return False
     send_mail(n.subject, f"{n.body}\n\n{n.url}".strip(), None, [n.recipient.email])
-    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+    n.emailed_at = timezone.now()
+    n.save(update_fields=["emailed_at"])
     return True
 
 

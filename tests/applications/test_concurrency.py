@@ -88,3 +88,30 @@ def test_two_disbursements_that_fit_both_land(flow, world):
         lambda: services.application_disburse(application=app, user=world.officer, amount="500000"))
     assert len(results) == 2 and not errors
     assert sum(d.amount for d in Disbursement.objects.filter(application=app)) == Decimal("1000000")
+
+
+def test_two_workers_sending_the_same_notification_send_one_email(flow, world, monkeypatch):
+    import time
+
+    from django.core import mail
+
+    from applications.models import Notification
+
+    world.officer.email = "officer@bank.example"
+    world.officer.save()
+    n = Notification.objects.create(recipient=world.officer, kind="verification_asked", subject="s", body="b",
+                                    url="/x/")
+    sent = []
+
+    def slow_send(subject, body, sender, to, **kwargs):  # the first worker is still sending
+        sent.append(to)
+        time.sleep(0.5)
+        return 1
+
+    monkeypatch.setattr(services, "send_mail", slow_send)
+    results, errors = _race(lambda: services.notification_email_send(notification_id=n.pk),
+                            lambda: services.notification_email_send(notification_id=n.pk))
+    assert sorted(results) == [False, True] and not errors
+    assert sent == [["officer@bank.example"]] and not mail.outbox
+    n.refresh_from_db()
+    assert n.emailed_at is not None
