@@ -169,10 +169,12 @@ def application_update(*, application, user, **fields) -> Application:
     if app.status not in ENTERPRISE_EDITABLE:
         raise TransitionNotAllowed(_("The application can only be changed while it is a draft or returned."))
     product = fields.pop("product", None)
+    profile = None  # built once, only if the product or the claims change
     if product is not None and product.pk != app.product_id:
         if app.status != Status.DRAFT:
             raise ApplicationError(_("The product can only be changed in a draft."), code="invalid")
-        _check_product(product, enterprise=app.enterprise)
+        profile = profile_get(enterprise=app.enterprise)
+        _check_product(product, enterprise=app.enterprise, profile=profile)
         app.product, app.bank = product, product.bank
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"claims", "authorise"}
     if unknown:
@@ -185,20 +187,21 @@ def application_update(*, application, user, **fields) -> Application:
     _check_terms(app)
     app.save()
     if claims is not None:
-        claims_set(application=app, user=user, codes=claims)
+        claims_set(application=app, user=user, codes=claims, profile=profile)
     if authorise:
         authorisation_grant(application=app, user=user)
     return app
 
 
 @transaction.atomic
-def claims_set(*, application, user, codes) -> list[Claim]:
-    """Make the claim list exactly `codes` (evidence of dropped claims goes with them)."""
+def claims_set(*, application, user, codes, profile=None) -> list[Claim]:
+    """Make the claim list exactly `codes` (evidence of dropped claims goes with them). Pass
+    the enterprise's profile when the caller has it."""
     _require_enterprise_of(application, user)
     if application.status not in ENTERPRISE_EDITABLE:
         raise TransitionNotAllowed(_("Claims can only be changed while the application is a draft or returned."))
     types = [_claim_type(c) for c in dict.fromkeys(codes)]
-    held = selectors.profile_for(application.enterprise).held_codes()
+    held = (profile or selectors.profile_for(application.enterprise)).held_codes()
     application.claims.exclude(element_type__in=types).delete()
     existing = set(application.claims.values_list("element_type_id", flat=True))
     for t in types:

@@ -307,6 +307,18 @@ class TestProfileBuiltOnce:
                                     term_months=12, purpose="quality", need_statement="x")
         assert len(builds) == 1
 
+    def test_update_of_product_and_claims_builds_the_profile_once(self, flow, world, builds):
+        from banks import services as bank_services
+
+        from .conftest import product_fields
+
+        app = flow.draft(claims=[HELD])
+        other = bank_services.product_create(actor=world.admin, bank=world.bank, **product_fields(name="另一产品"))
+        builds.clear()
+        services.application_update(application=app, user=world.enterprise, product=other, claims=[HELD, UNHELD])
+        assert len(builds) == 1
+        assert app.claims.count() == 2
+
     def test_create_page_builds_the_profile_once(self, flow, world, builds):
         r = client_for(world, "enterprise").post(reverse("applications:create"), {
             "product": flow.product.pk, "amount": "1000000", "term_months": "12", "purpose": "quality",
