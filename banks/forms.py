@@ -5,29 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from elements.models import ElementCategory, ElementType
 from identity.choices import Role
+from jingzhidai.forms import BootstrapMixin
 
 from . import selectors
 from .choices import BankAction, GuaranteeType, ProductAction, RateKind
 from .models import Bank, Branch
 
 WAN = Decimal("10000")
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates can render `{{ field }}`."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class BankForm(BootstrapMixin, forms.ModelForm):

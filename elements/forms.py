@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.forms import BootstrapMixin
+
 from .choices import SYNC_FEEDS, Level
 from .models import ElementType
 from .selectors import claimable_types
@@ -8,7 +10,7 @@ from .selectors import claimable_types
 LEVEL_CHOICES = Level.choices
 
 
-class ElementTypeForm(forms.ModelForm):
+class ElementTypeForm(BootstrapMixin, forms.ModelForm):
     levels = forms.MultipleChoiceField(label=_("Applicable levels"), choices=LEVEL_CHOICES, required=False,
                                        widget=forms.CheckboxSelectMultiple)
     reason = forms.CharField(label=_("Reason for the change"), max_length=300)
@@ -23,39 +25,18 @@ class ElementTypeForm(forms.ModelForm):
         if self.instance.pk:
             # Codes are what banks and the API refer to: they never change.
             self.fields["code"].disabled = True
-        bootstrap(self)
 
 
-def bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input ms-2"
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class ReasonForm(forms.Form):
+class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class UploadForm(forms.Form):
+class UploadForm(BootstrapMixin, forms.Form):
     feed = forms.ChoiceField(label=_("Published list"), choices=[("", "---------"), *[(f.value, f.label) for f in SYNC_FEEDS]])  # no default: the list is a choice, never a guess
     file = forms.FileField(label=_("File (CSV, Excel .xlsx or JSON lines)"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class DistinctionForm(forms.Form):
+class DistinctionForm(BootstrapMixin, forms.Form):
     element_type = forms.ModelChoiceField(label=_("Element"), queryset=ElementType.objects.none())
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *LEVEL_CHOICES], required=False)
     issuer = forms.CharField(label=_("Issuer"), max_length=200, required=False)
@@ -70,23 +51,14 @@ class DistinctionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["element_type"].queryset = claimable_types()
-        bootstrap(self)
 
 
-class ListingRemovalForm(forms.Form):
+class ListingRemovalForm(BootstrapMixin, forms.Form):
     removed_on = forms.DateField(label=_("Removed on"), widget=forms.DateInput(attrs={"type": "date"}))
     authority = forms.CharField(label=_("Removal authority"), max_length=200, required=False)
     reason = forms.CharField(label=_("Reason for removal"), max_length=300)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class RevokeForm(forms.Form):
+class RevokeForm(BootstrapMixin, forms.Form):
     revoked_on = forms.DateField(label=_("Revoked on"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=300)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.forms import BootstrapMixin
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Username"), max_length=150,
@@ -14,7 +16,7 @@ class CheckForm(forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=40)
 
 
-class SignupForm(forms.Form):
+class SignupForm(BootstrapMixin, forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=40)
     enterprise_name = forms.CharField(label=_("Enterprise name (as registered)"), max_length=200)
     full_name = forms.CharField(label=_("Your name"), max_length=150)
