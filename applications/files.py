@@ -92,3 +92,55 @@ def file_response(handle, *, name, content_type) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Folders of generated names (models.evidence_path / answer_path): evidence/YYYY/MM/<uuid>.<ext>
+SWEPT_FOLDERS = ("evidence", "verification")
+
+
+def _walk(storage, folder):
+    try:
+        dirs, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for d in dirs:
+        yield from _walk(storage, f"{folder}/{d}")
+
+
+def orphan_files_sweep(*, older_than) -> list[str]:
+    """Delete stored evidence and answer files that no row refers to and that are older than
+    `older_than` (a timedelta). A file is saved before its row commits, so a transaction that
+    rolls back afterwards (an outer atomic block, a worker killed in between) leaves it behind;
+    the age margin keeps uploads still in flight. Returns the deleted names."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from .models import Evidence, VerificationRequest
+
+    cutoff = timezone.now() - older_than
+    deleted = []
+    for folder in SWEPT_FOLDERS:
+        for month in _months(default_storage, folder):
+            referenced = set(Evidence.objects.filter(file__startswith=f"{month}/").values_list("file", flat=True))
+            referenced |= set(VerificationRequest.objects.filter(answer_file__startswith=f"{month}/")
+                              .values_list("answer_file", flat=True))
+            for name in _walk(default_storage, month):
+                if name in referenced or default_storage.get_modified_time(name) > cutoff:
+                    continue
+                default_storage.delete(name)
+                deleted.append(name)
+    return deleted
+
+
+def _months(storage, folder):
+    """The month folders (folder/YYYY/MM): one query per month, never a set of every file."""
+    try:
+        years, _files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for year in sorted(years):
+        months, _files = storage.listdir(f"{folder}/{year}")
+        for month in sorted(months):
+            yield f"{folder}/{year}/{month}"
