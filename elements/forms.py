@@ -19,6 +19,7 @@ class ElementTypeForm(BootstrapMixin, forms.ModelForm):
         model = ElementType
         fields = ["code", "category", "name", "name_en", "levels", "default_validity_months", "evidence", "feed",
                   "order"]
+        labels = {"order": _("Display order")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

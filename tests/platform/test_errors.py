@@ -33,3 +33,24 @@ def test_model_validation_becomes_a_refusal_with_fields():
     with pytest.raises(ApplicationError) as e:
         full_clean_or_raise(Bank(name=""))
     assert e.value.code == "invalid" and "name" in e.value.extra["fields"]
+
+
+def test_the_form_partial_marks_fields_in_error_and_links_their_messages():
+    from django.template.loader import render_to_string
+
+    from jingzhidai.forms import BootstrapMixin
+
+    class Styled(BootstrapMixin, forms.Form):
+        name = forms.CharField()
+        levels = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple)
+        agree = forms.BooleanField(required=False)
+
+    form = Styled(data={})
+    assert not form.is_valid()
+    errors_to_form(form, ApplicationError("x", {"fields": {"agree": ["must agree"]}}))
+    html = render_to_string("form.html", {"form": form})
+    assert 'class="form-control is-invalid"' in html and 'id="id_name_error"' in html
+    assert 'aria-describedby="id_name_error"' in html  # Django points at the id the partial prints
+    assert "<legend" in html and 'class="form-check-input me-1 is-invalid"' in html
+    assert 'class="form-check-input is-invalid"' in html and "must agree" in html
+    assert Styled().fields["name"].widget.attrs["class"] == "form-control"  # no leak into a fresh form
