@@ -12,8 +12,8 @@ class BootstrapMixin:
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input me-1"  # each box of the list; Django wraps it in its label
-            elif isinstance(widget, forms.CheckboxInput):
+                continue  # Django copies the class onto the list's wrapper too: its own markup reads well
+            if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
@@ -24,7 +24,8 @@ class BootstrapMixin:
     def add_error(self, field, error):
         super().add_error(field, error)
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and not isinstance(self.fields[name].widget, forms.CheckboxSelectMultiple
+                                                      | forms.RadioSelect):
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

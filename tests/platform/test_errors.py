@@ -51,6 +51,7 @@ def test_the_form_partial_marks_fields_in_error_and_links_their_messages():
     html = render_to_string("form.html", {"form": form})
     assert 'class="form-control is-invalid"' in html and 'id="id_name_error"' in html
     assert 'aria-describedby="id_name_error"' in html  # Django points at the id the partial prints
-    assert "<legend" in html and 'class="form-check-input me-1 is-invalid"' in html
+    # a checkbox list keeps Django's markup: no input class on its wrapper (it would shrink it to a box)
+    assert "<legend" in html and '<div id="id_levels">' in html and "must agree" in html
     assert 'class="form-check-input is-invalid"' in html and "must agree" in html
     assert Styled().fields["name"].widget.attrs["class"] == "form-control"  # no leak into a fresh form
