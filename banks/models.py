@@ -77,13 +77,9 @@ class Bank(models.Model):
         return self.status == BankStatus.ADMITTED
 
 
-class BankStatusChange(models.Model):
-    """One decision on the partner list: who, when, from which status to which, and why."""
+class StatusChange(models.Model):
+    """One decision on a bank's or a product's status: who (kept by name too), when, why."""
 
-    bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="status_changes")
-    action = models.CharField(_("action"), max_length=20, choices=BankAction.choices)
-    from_status = models.CharField(_("from"), max_length=20, choices=BankStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=BankStatus.choices)
     reason = models.TextField(_("reason"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
@@ -91,7 +87,19 @@ class BankStatusChange(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-at", "-id"]
+
+
+class BankStatusChange(StatusChange):
+    """One decision on the partner list: from which status to which."""
+
+    bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(_("action"), max_length=20, choices=BankAction.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=BankStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=BankStatus.choices)
+
+    class Meta(StatusChange.Meta):
         verbose_name = _("bank status change")
         verbose_name_plural = _("bank status changes")
 
@@ -227,20 +235,14 @@ class Product(models.Model):
         return self.status == ProductStatus.ACTIVE and self.bank.accepts_applications
 
 
-class ProductStatusChange(models.Model):
+class ProductStatusChange(StatusChange):
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
                                 related_name="status_changes")
     action = models.CharField(_("action"), max_length=20, choices=ProductAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=ProductStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ProductStatus.choices)
-    reason = models.TextField(_("reason"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("product status change")
         verbose_name_plural = _("product status changes")
 

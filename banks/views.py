@@ -207,22 +207,44 @@ class BankEditView(_ObjectView):
         return render(request, self.template_name, {"form": form, "bank": bank, "title": bank.name}, status=400)
 
 
-class BankTransitionView(_ObjectView):
-    scope = staticmethod(selectors.banks_manageable_by)
+class _TransitionView(_ObjectView):
+    """POST a decision (action and reason) on a bank or a product; the service refuses what the
+    status does not allow, and the page says so."""
+
+    form_class = None
+    detail_url = None
+
+    def transition(self, obj, **fields):
+        raise NotImplementedError
+
+    def done_message(self, obj) -> str:
+        raise NotImplementedError
 
     def post(self, request, pk):
-        bank = self.get_object(pk)
-        form = TransitionForm(request.POST)
+        obj = self.get_object(pk)
+        form = self.form_class(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a decision and give a reason."))
         else:
             try:
-                bank = services.bank_transition(actor=request.user, bank=bank, **form.cleaned_data)
+                obj = self.transition(obj, **form.cleaned_data)
             except ApplicationError as e:
                 messages.error(request, str(e.message))
             else:
-                messages.success(request, _("The bank is now %(status)s.") % {"status": bank.get_status_display()})
-        return redirect("banks:bank_detail", pk=bank.pk)
+                messages.success(request, self.done_message(obj))
+        return redirect(self.detail_url, pk=obj.pk)
+
+
+class BankTransitionView(_TransitionView):
+    scope = staticmethod(selectors.banks_manageable_by)
+    form_class = TransitionForm
+    detail_url = "banks:bank_detail"
+
+    def transition(self, bank, **fields):
+        return services.bank_transition(actor=self.request.user, bank=bank, **fields)
+
+    def done_message(self, bank):
+        return _("The bank is now %(status)s.") % {"status": bank.get_status_display()}
 
 
 class BranchCreateView(_ObjectView):
@@ -325,23 +347,16 @@ class ProductEditView(_ObjectView):
                       status=400)
 
 
-class ProductTransitionView(_ObjectView):
+class ProductTransitionView(_TransitionView):
     scope = staticmethod(selectors.products_manageable_by)
+    form_class = ProductTransitionForm
+    detail_url = "banks:product_detail"
 
-    def post(self, request, pk):
-        product = self.get_object(pk)
-        form = ProductTransitionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose a decision and give a reason."))
-        else:
-            try:
-                product = services.product_transition(actor=request.user, product=product, **form.cleaned_data)
-            except ApplicationError as e:
-                messages.error(request, str(e.message))
-            else:
-                messages.success(request, _("The product is now %(status)s.") % {
-                    "status": product.get_status_display()})
-        return redirect("banks:product_detail", pk=product.pk)
+    def transition(self, product, **fields):
+        return services.product_transition(actor=self.request.user, product=product, **fields)
+
+    def done_message(self, product):
+        return _("The product is now %(status)s.") % {"status": product.get_status_display()}
 
 
 # Bank staff --------------------------------------------------------------------------------
