@@ -130,7 +130,7 @@ def test_download_is_an_attachment_with_nosniff_and_logged_for_the_bank(flow, wo
     assert log.count() == 2
     row = log.first()
     assert (row.user, row.evidence, row.authorisation, row.enterprise) == (
-        world.officer, ev, app.authorisation, world.ent)
+        world.officer, ev, app.authorisations.get(), world.ent)
     # The enterprise's own downloads are not logged, and it sees the bank's in its access log.
     assert client_for(world, "enterprise").get(
         reverse("applications:evidence_download", args=[app.pk, ev.pk])).status_code == 200
