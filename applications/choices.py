@@ -39,6 +39,11 @@ class AuthorisationEnd(models.TextChoices):
     SETTLED = "settled", _("The loan was settled")
 
 
+# What a history row records besides the workflow steps (same column as the actions).
+EVIDENCE_REMOVED = "evidence_removed"
+HISTORY_ACTIONS = [*Action.choices, (EVIDENCE_REMOVED, _("Evidence file removed"))]
+
+
 class Purpose(models.TextChoices):
     """What the loan is for (notice §四 (四))."""
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from banks.choices import GuaranteeType
 
 from .choices import (
+    HISTORY_ACTIONS,
     AccessKind,
-    Action,
     AuthorisationEnd,
     ClaimOrigin,
     EvidenceReview,
@@ -210,11 +210,12 @@ class Evidence(models.Model):
 
 
 class HistoryEntry(models.Model):
-    """One workflow step: who, when, from which status to which, and the note."""
+    """One workflow step: who, when, from which status to which, and the note; also an evidence
+    file's removal (who, when, which file with its SHA-256; the status does not change)."""
 
     application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
                                     related_name="history")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=HISTORY_ACTIONS)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,

@@ -23,6 +23,7 @@ from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean
 
 from . import files, notifications, selectors
 from .choices import (
+    EVIDENCE_REMOVED,
     AccessKind,
     Action,
     AuthorisationEnd,
@@ -281,6 +282,13 @@ def evidence_remove(*, evidence, user):
         raise TransitionNotAllowed(_("Evidence can only be removed while the application is a draft or returned."))
     name = evidence.file.name
     storage = evidence.file.storage
+    # The row and the file go; the history keeps who removed which file (append-only).
+    HistoryEntry.objects.create(
+        application=app, action=EVIDENCE_REMOVED, from_status=app.status, to_status=app.status, actor=user,
+        actor_name=actor_name(user), at=timezone.now(),
+        note=_("%(file)s (%(element)s, %(size)s bytes, SHA-256 %(sha256)s)") % {
+            "file": evidence.original_name, "element": evidence.claim.element_type.name, "size": evidence.size,
+            "sha256": evidence.sha256})
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(name))
 

@@ -115,3 +115,31 @@ def test_two_workers_sending_the_same_notification_send_one_email(flow, world, m
     assert sent == [["officer@bank.example"]] and not mail.outbox
     n.refresh_from_db()
     assert n.emailed_at is not None
+
+
+def test_two_disburse_requests_with_one_idempotency_key_at_once_disburse_once(flow, world):
+    """The same API request sent twice at the same moment (a client retrying on a timeout): the
+    key's record is unique, so one request acts; the other is told the first is still running
+    (409 idempotency_in_progress) or, if it already answered, gets that answer replayed."""
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    app = flow.to(Status.CONTRACTED)
+    key = Token.objects.create(user=world.approver).key
+    url = reverse("api:application-disburse", args=[app.pk])
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client.post(url, {"amount": "300000"}, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+
+    responses, _errors = _race(post, post)
+    assert len(responses) == 2
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses in ([200, 200], [200, 409])
+    if statuses == [200, 409]:
+        assert next(r for r in responses if r.status_code == 409).json()["code"] == "idempotency_in_progress"
+    else:
+        assert any(r.has_header("Idempotent-Replayed") for r in responses)
+    assert Disbursement.objects.filter(application=app).count() == 1
