@@ -143,3 +143,26 @@ def test_two_disburse_requests_with_one_idempotency_key_at_once_disburse_once(fl
     else:
         assert any(r.has_header("Idempotent-Replayed") for r in responses)
     assert Disbursement.objects.filter(application=app).count() == 1
+
+
+def test_a_double_clicked_disburse_form_disburses_once_when_both_clicks_arrive_together(flow, world):
+    """Both posts of one form token at the same moment: one acts, the other waits for its
+    answer and goes to the same page."""
+    import re
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ..helpers import client_for
+
+    app = flow.to(Status.CONTRACTED)
+    action = reverse("applications:act", args=[app.pk, "disburse"])
+    clients = [client_for(world, "approver"), client_for(world, "approver")]
+    html = clients[0].get(reverse("applications:detail", args=[app.pk])).content.decode()
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>.*?</form>', html, re.S).group(0)
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', form).group(1)
+    data = {"amount": "300000", "date": timezone.localdate().isoformat(), "form_token": token}
+    responses, _errors = _race(*(lambda c=c: c.post(action, data) for c in clients))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r.url for r in responses} == {reverse("applications:detail", args=[app.pk])}
+    assert Disbursement.objects.filter(application=app).count() == 1

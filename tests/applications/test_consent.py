@@ -145,3 +145,13 @@ def test_authorisations_end_at_settlement(flow, world):
     assert services.authorisations_end(application=app, reason=AuthorisationEnd.SETTLED) == 0  # nothing left
     with pytest.raises(TypeError):
         services.authorisations_end(app, AuthorisationEnd.SETTLED)  # keyword-only
+
+
+def test_the_page_offers_to_authorise_the_bank_the_draft_goes_to_now(flow, world, product_2):
+    app = flow.draft()
+    _move(app, world, product_2)
+    page = client_for(world, "enterprise")
+    html = page.get(reverse("applications:detail", args=[app.pk])).content.decode()
+    assert reverse("applications:authorise", args=[app.pk]) in html and world.bank_2.name in html
+    assert page.post(reverse("applications:authorise", args=[app.pk])).status_code == 302
+    assert selectors.authorisation_current(app).bank_id == world.bank_2.pk
