@@ -18,7 +18,7 @@ from identity.choices import BANK_ROLES
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 
 from . import selectors, services
-from .choices import Action, EvidenceReview, Purpose, Status, VerificationStatus
+from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, Status, VerificationStatus
 from .files import file_response
 from .filters import ApplicationFilter, VerificationRequestFilter
 from .models import Application, Claim, Evidence, HistoryEntry, VerificationRequest
@@ -78,8 +78,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return {"id": obj.product_id, "name": obj.product.name}
 
     def get_authorised_at(self, obj) -> str | None:
-        auth = getattr(obj, "authorisation", None) if hasattr(obj, "authorisation") else None
-        return auth.granted_at.isoformat() if auth and auth.active else None
+        # Annotated by selectors.application_list: the active authorisation of the application's bank.
+        at = getattr(obj, "authorised_at", None)
+        if at is None and not hasattr(obj, "authorised_at"):
+            auth = selectors.authorisation_current(obj)
+            at = auth.granted_at if auth else None
+        return at.isoformat() if at else None
 
     def get_contract(self, obj) -> dict | None:
         contract = getattr(obj, "contract", None) if hasattr(obj, "contract") else None
@@ -136,6 +140,12 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SubmitSerializer(NoteSerializer):
+    authorise = serializers.BooleanField(required=False, default=False, help_text=_(
+        "Authorise the application's bank with the submission (needed when it has no authorisation, e.g. after "
+        "the draft moved to another bank's product)."))
+
+
 class ReturnSerializer(serializers.Serializer):
     note = serializers.CharField()
 
@@ -167,7 +177,7 @@ class DisburseSerializer(serializers.Serializer):
 
 
 class HistorySerializer(serializers.ModelSerializer):
-    action = inline_choice(Action.choices)
+    action = inline_choice(HISTORY_ACTIONS)
     # Plain strings: one enum under two field names makes the schema generator warn.
     from_status = serializers.CharField(help_text="One of: " + ", ".join(Status.values))
     to_status = serializers.CharField(help_text="One of: " + ", ".join(Status.values))
@@ -291,12 +301,13 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         app = call(app, data.validated_data)
         return self._fresh(app)
 
-    @extend_schema(request=NoteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
+    @extend_schema(request=SubmitSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Enterprise: submit a draft, or send a returned application back with more material."""
-        return self._act(request, NoteSerializer, lambda app, d: services.application_submit(
-            application=app, user=request.user, note=d["note"]))
+        """Enterprise: submit a draft, or send a returned application back with more material. Refused
+        (`authorisation_required`) unless the application's bank is authorised; `authorise: true` does it."""
+        return self._act(request, SubmitSerializer, lambda app, d: services.application_submit(
+            application=app, user=request.user, note=d["note"], authorise=d["authorise"]))
 
     @extend_schema(request=NoteSerializer, responses={200: ApplicationDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])

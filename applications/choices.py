@@ -29,6 +29,21 @@ class Action(models.TextChoices):
     DISBURSE = "disburse", _("Record a disbursement")
 
 
+class AuthorisationEnd(models.TextChoices):
+    """Why an authorisation ended (PIPL: kept no longer than needed). The loans app may pass a
+    code of its own: the field is free text, these are the codes the portal itself writes."""
+
+    BANK_CHANGED = "bank_changed", _("The application moved to another bank")
+    WITHDRAWN = "withdrawn", _("The application was withdrawn")
+    REJECTED = "rejected", _("The application was rejected")
+    SETTLED = "settled", _("The loan was settled")
+
+
+# What a history row records besides the workflow steps (same column as the actions).
+EVIDENCE_REMOVED = "evidence_removed"
+HISTORY_ACTIONS = [*Action.choices, (EVIDENCE_REMOVED, _("Evidence file removed"))]
+
+
 class Purpose(models.TextChoices):
     """What the loan is for (notice §四 (四))."""
 

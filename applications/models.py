@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from banks.choices import GuaranteeType
 
 from .choices import (
+    HISTORY_ACTIONS,
     AccessKind,
-    Action,
+    AuthorisationEnd,
     ClaimOrigin,
     EvidenceReview,
     Purpose,
@@ -120,20 +121,28 @@ class Application(models.Model):
 
 class Authorisation(models.Model):
     """The enterprise authorises one bank to see its quality profile and evidence for one
-    application (notice §四 (一): 授权). No bank sees either without it."""
+    application (notice §四 (一): 授权). No bank sees either without it, and only the bank it
+    names (checked against the application's bank wherever the profile or a file is opened).
+    Append-only: an authorisation is ended (time and reason), never deleted or re-pointed; an
+    application that moves to another bank gets a new row for that bank."""
 
-    application = models.OneToOneField(Application, verbose_name=_("application"), on_delete=models.CASCADE,
-                                       related_name="authorisation")
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="authorisations")
     enterprise = models.ForeignKey("identity.Enterprise", on_delete=models.PROTECT, related_name="+")
-    bank = models.ForeignKey("banks.Bank", on_delete=models.PROTECT, related_name="+")
+    bank = models.ForeignKey("banks.Bank", verbose_name=_("bank"), on_delete=models.PROTECT, related_name="+")
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"),
                                    on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
     revoked_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # A code of choices.AuthorisationEnd (or one the loans app passes); empty while active.
+    end_reason = models.CharField(_("why it ended"), max_length=40, blank=True)
 
     class Meta:
+        ordering = ["granted_at", "id"]
         verbose_name = _("authorisation")
         verbose_name_plural = _("authorisations")
+        constraints = [models.UniqueConstraint(fields=["application"], condition=models.Q(revoked_at__isnull=True),
+                                               name="one_active_authorisation_per_application")]
 
     def __str__(self):
         return f"{self.enterprise_id} → {self.bank_id} @ {self.granted_at:%Y-%m-%d %H:%M}"
@@ -141,6 +150,10 @@ class Authorisation(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def end_reason_label(self) -> str:
+        return str(dict(AuthorisationEnd.choices).get(self.end_reason, self.end_reason))
 
 
 class Claim(models.Model):
@@ -197,11 +210,12 @@ class Evidence(models.Model):
 
 
 class HistoryEntry(models.Model):
-    """One workflow step: who, when, from which status to which, and the note."""
+    """One workflow step: who, when, from which status to which, and the note; also an evidence
+    file's removal (who, when, which file with its SHA-256; the status does not change)."""
 
     application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
                                     related_name="history")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=HISTORY_ACTIONS)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from banks import selectors as bank_selectors
@@ -35,8 +35,8 @@ LEVEL_LABELS = dict(Level.choices)
 
 def applications_visible_to(user) -> QuerySet[Application]:
     qs = Application.objects.select_related(
-        "enterprise__district", "enterprise__regulator_unit", "bank", "product", "branch", "authorisation",
-        "contract", "proposed_by", "decided_by")
+        "enterprise__district", "enterprise__regulator_unit", "bank", "product", "branch", "contract",
+        "proposed_by", "decided_by")
     role = role_of(user)
     if role is None:
         return qs.none()
@@ -55,8 +55,11 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def application_list(user) -> QuerySet[Application]:
-    """For list pages and the API list: with the disbursed total, newest first within status."""
-    return applications_visible_to(user).annotate(disbursed_total=Sum("disbursements__amount")).order_by(
+    """For list pages and the API list: with the disbursed total and when the application's bank
+    was authorised (None without an active authorisation), newest first within status."""
+    authorised = active_authorisations().filter(application_id=OuterRef("pk")).values("granted_at")[:1]
+    return applications_visible_to(user).annotate(
+        disbursed_total=Sum("disbursements__amount"), authorised_at=Subquery(authorised)).order_by(
         "-status_changed_at", "-id")
 
 
@@ -65,19 +68,33 @@ def history_of(application) -> QuerySet[HistoryEntry]:
 
 
 # --- the enterprise's authorisation of the bank ----------------------------------------------
-# Active = granted and not ended (withdrawal ends it). One rule, in three shapes: a filter on
+# Active = granted, not ended (moving to another bank, withdrawal, rejection and settlement end
+# it) and naming the bank the application is at now. One rule, in three shapes: a filter on
 # authorisations, a filter through an application, a yes/no for one application.
 
 def active_authorisations() -> QuerySet[Authorisation]:
-    return Authorisation.objects.filter(revoked_at__isnull=True)
+    return Authorisation.objects.filter(revoked_at__isnull=True, bank_id=F("application__bank_id"))
 
 
-def _authorised_for_bank(prefix="application__"):
-    return Q(**{f"{prefix}authorisation__isnull": False, f"{prefix}authorisation__revoked_at__isnull": True})
+def _authorised_for(user, application_ref="application_id"):
+    """A filter on rows hanging off an application: its active authorisation names the user's bank."""
+    return Exists(active_authorisations().filter(application_id=OuterRef(application_ref), bank_id=user.bank_id))
 
 
 def authorisation_active(application) -> bool:
     return active_authorisations().filter(application_id=application.pk).exists()
+
+
+def authorisation_current(application) -> Authorisation | None:
+    """The active authorisation of the application's bank, if any (logged with each open)."""
+    return active_authorisations().filter(application_id=application.pk).first()
+
+
+def authorisation_shown(application) -> Authorisation | None:
+    """What the application page says: the latest authorisation of the application's bank,
+    active or ended."""
+    return (Authorisation.objects.filter(application_id=application.pk, bank_id=application.bank_id)
+            .order_by("-granted_at", "-id").first())
 
 
 def evidence_visible_to(user) -> QuerySet[Evidence]:
@@ -88,7 +105,7 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     if role == Role.ENTERPRISE:
         return qs.filter(application__enterprise_id=user.enterprise_id)
     if role in BANK_ROLES:
-        return qs.filter(_authorised_for_bank(), application__bank_id=user.bank_id,
+        return qs.filter(_authorised_for(user), application__bank_id=user.bank_id,
                          application__submitted_at__isnull=False)
     if role == Role.DISTRICT_REGULATOR:
         asked = VerificationRequest.objects.filter(application_id=OuterRef("application_id"),
@@ -136,12 +153,12 @@ def verification_answer_files_visible_to(user) -> QuerySet[VerificationRequest]:
     """Who may open a regulator's answer file: like evidence files — the enterprise, its bank
     under an active authorisation, and the regulator unit that was asked. Not the municipal
     bureau or platform admins, and not a bank whose authorisation ended."""
-    qs = VerificationRequest.objects.select_related("application__authorisation", "regulator_unit")
+    qs = VerificationRequest.objects.select_related("application", "regulator_unit")
     role = role_of(user)
     if role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=user.enterprise_id)
     if role in BANK_ROLES:
-        return qs.filter(_authorised_for_bank(), application__bank_id=user.bank_id)
+        return qs.filter(_authorised_for(user), application__bank_id=user.bank_id)
     if role == Role.DISTRICT_REGULATOR:
         return qs.filter(regulator_unit_id=user.regulator_unit_id)
     return qs.none()

@@ -23,8 +23,10 @@ from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean
 
 from . import files, notifications, selectors
 from .choices import (
+    EVIDENCE_REMOVED,
     AccessKind,
     Action,
+    AuthorisationEnd,
     ClaimOrigin,
     EvidenceReview,
     LibraryMatch,
@@ -44,7 +46,7 @@ from .models import (
     Notification,
     VerificationRequest,
 )
-from .workflow import ENTERPRISE_EDITABLE, TRANSITIONS
+from .workflow import ENDS_AUTHORISATION, ENTERPRISE_EDITABLE, TRANSITIONS
 
 EDITABLE_FIELDS = ("amount", "term_months", "purpose", "purpose_description", "need_statement", "branch")
 RATE_LIMIT = Decimal("24")
@@ -175,6 +177,9 @@ def application_update(*, application, user, **fields) -> Application:
             raise ApplicationError(_("The product can only be changed in a draft."), code="invalid")
         profile = profile_get(enterprise=app.enterprise)
         _check_product(product, enterprise=app.enterprise, profile=profile)
+        if product.bank_id != app.bank_id:
+            # The authorisation named the old bank: it ends here; the new bank needs its own.
+            authorisations_end(application=app, reason=AuthorisationEnd.BANK_CHANGED)
         app.product, app.bank = product, product.bank
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"claims", "authorise"}
     if unknown:
@@ -213,16 +218,32 @@ def claims_set(*, application, user, codes, profile=None) -> list[Claim]:
 
 @transaction.atomic
 def authorisation_grant(*, application, user) -> Authorisation:
-    """The enterprise authorises the application's bank to see its profile and evidence,
-    time-stamped."""
-    _require_enterprise_of(application, user)
-    existing = Authorisation.objects.filter(application=application).first()
-    if existing is not None:
-        if not existing.active:
-            raise ApplicationError(_("This application's authorisation has ended."), code="authorisation_ended")
-        return existing
-    return Authorisation.objects.create(application=application, enterprise_id=application.enterprise_id,
-                                        bank_id=application.bank_id, granted_by=user)
+    """The enterprise authorises the application's bank (the one it is at now) to see its
+    profile and evidence, time-stamped. Only while the enterprise may still edit the
+    application (draft or returned): a withdrawn, rejected or settled one stays closed."""
+    app = _lock(application)
+    _require_enterprise_of(app, user)
+    current = selectors.authorisation_current(app)
+    if current is not None:
+        return current
+    if app.status not in ENTERPRISE_EDITABLE:
+        raise ApplicationError(_("This application's authorisation has ended."), code="authorisation_ended")
+    # Whatever is still active names another bank (the rule before authorisations named banks).
+    authorisations_end(application=app, reason=AuthorisationEnd.BANK_CHANGED)
+    authorisation = Authorisation(application=app, enterprise_id=app.enterprise_id, bank_id=app.bank_id,
+                                  granted_by=user)
+    full_clean_or_raise(authorisation)
+    authorisation.save()
+    return authorisation
+
+
+@transaction.atomic
+def authorisations_end(*, application, reason) -> int:
+    """End every active authorisation of the application, recording when and why (a code of
+    `AuthorisationEnd`, e.g. `settled` from the loans app). Rows are kept: the access log
+    points at them. Returns how many ended."""
+    return Authorisation.objects.filter(application_id=application.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), end_reason=str(reason)[:40])
 
 
 @transaction.atomic
@@ -261,6 +282,13 @@ def evidence_remove(*, evidence, user):
         raise TransitionNotAllowed(_("Evidence can only be removed while the application is a draft or returned."))
     name = evidence.file.name
     storage = evidence.file.storage
+    # The row and the file go; the history keeps who removed which file (append-only).
+    HistoryEntry.objects.create(
+        application=app, action=EVIDENCE_REMOVED, from_status=app.status, to_status=app.status, actor=user,
+        actor_name=actor_name(user), at=timezone.now(),
+        note=_("%(file)s (%(element)s, %(size)s bytes, SHA-256 %(sha256)s)") % {
+            "file": evidence.original_name, "element": evidence.claim.element_type.name, "size": evidence.size,
+            "sha256": evidence.sha256})
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
@@ -286,7 +314,7 @@ def evidence_review(*, evidence, user, verified: bool, reason: str = "") -> Evid
 
 
 def _log_access(*, application, user, kind, evidence=None):
-    authorisation = getattr(application, "authorisation", None) if user.role in BANK_ROLES else None
+    authorisation = selectors.authorisation_current(application) if user.role in BANK_ROLES else None
     AccessLog.objects.create(application=application, enterprise_id=application.enterprise_id, user=user,
                              organization=str(user.organization_name), authorisation=authorisation, kind=kind,
                              evidence=evidence)
@@ -353,6 +381,8 @@ def application_transition(*, application, action, user, note="", apply=None) ->
     from_status = app.status
     if apply is not None:
         apply(app)
+    if action in ENDS_AUTHORISATION:
+        authorisations_end(application=app, reason=ENDS_AUTHORISATION[action])
     now = timezone.now()
     app.status = transition.target
     app.status_changed_at = now
@@ -371,8 +401,12 @@ def _unconfirmed_without_evidence(app, profile) -> list[str]:
             if r.match != LibraryMatch.CONFIRMED and not r.evidence]
 
 
-def application_submit(*, application, user, note="") -> Application:
+def application_submit(*, application, user, note="", authorise=False) -> Application:
+    """`authorise`: the enterprise authorises the application's bank with the submission (the
+    submit page and API offer it when the authorisation is missing, e.g. after a bank change)."""
     def apply(app):
+        if authorise:
+            authorisation_grant(application=app, user=user)
         profile = profile_get(enterprise=app.enterprise)  # once, for the product and the claims
         if app.status == Status.DRAFT:
             # A new application for the bank: the bank must take new ones, the product be open
@@ -381,8 +415,9 @@ def application_submit(*, application, user, note="") -> Application:
             _check_product(app.product, enterprise=app.enterprise, profile=profile)
             _check_terms(app)
         if not selectors.authorisation_active(app):
-            raise ApplicationError(_("Authorise the bank to see your quality profile and evidence before "
-                                     "submitting."), {"authorise": [_("Required.")]}, code="authorisation_required")
+            raise ApplicationError(_("Authorise %(bank)s to see your quality profile and evidence before "
+                                     "submitting.") % {"bank": app.bank.name}, {"authorise": [_("Required.")]},
+                                   code="authorisation_required")
         missing = _unconfirmed_without_evidence(app, profile)
         if missing:
             raise ApplicationError(_("Attach evidence for the claims the library does not confirm: %(names)s.") % {
@@ -392,12 +427,8 @@ def application_submit(*, application, user, note="") -> Application:
 
 
 def application_withdraw(*, application, user, note="") -> Application:
-    def apply(app):
-        # The bank's view of the profile and evidence ends with the application.
-        selectors.active_authorisations().filter(application=app).update(revoked_at=timezone.now())
-
-    return application_transition(application=application, action=Action.WITHDRAW, user=user, note=note,
-                                  apply=apply)
+    # The bank's view of the profile and evidence ends with the application (the transition).
+    return application_transition(application=application, action=Action.WITHDRAW, user=user, note=note)
 
 
 def application_accept(*, application, user, note="") -> Application:

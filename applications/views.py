@@ -125,7 +125,8 @@ class ApplicationEditView(RoleRequiredMixin, View):
                    "term_months": app.term_months, "purpose": app.purpose,
                    "purpose_description": app.purpose_description, "need_statement": app.need_statement,
                    "claims": [c.element_type.code for c in app.claims.select_related("element_type")],
-                   "authorise": hasattr(app, "authorisation")}
+                   # Never pre-ticked: ticking it authorises the bank chosen now (a new bank needs its own).
+                   "authorise": False}
         form, profile = _application_form(request, initial=initial, fixed_product=app.product)
         return render(request, self.template_name, {"form": form, "profile": profile, "application": app})
 
@@ -172,7 +173,7 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "is_enterprise": user.role == Role.ENTERPRISE, "is_bank": user.role in BANK_ROLES,
             "editable": user.role == Role.ENTERPRISE and app.status in ENTERPRISE_EDITABLE,
             "reviewing": user.role == Role.BANK_OFFICER and app.status == Status.UNDER_REVIEW,
-            "authorisation": getattr(app, "authorisation", None) if hasattr(app, "authorisation") else None,
+            "authorisation": selectors.authorisation_shown(app),
             "disbursements": app.disbursements.select_related("recorded_by").order_by("date", "id"),
             "disbursed_total": selectors.disbursed_total(app),
             "contract": getattr(app, "contract", None) if hasattr(app, "contract") else None,

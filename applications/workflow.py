@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from identity.choices import Role
 
-from .choices import Action, Status
+from .choices import Action, AuthorisationEnd, Status
 
 ENTERPRISE = frozenset({Role.ENTERPRISE})
 OFFICER = frozenset({Role.BANK_OFFICER})
@@ -42,6 +42,11 @@ TRANSITIONS: dict[str, Transition] = {
     Action.DISBURSE: Transition(frozenset({Status.CONTRACTED, Status.DISBURSED}), Status.DISBURSED, BANK_DESK,
                                 "disbursed_at"),
 }
+
+# Steps after which the bank no longer needs the enterprise's profile and files (PIPL: no
+# longer than needed): the transition ends the authorisation with this reason. Settlement ends
+# it too, from the loans app (`services.authorisations_end`).
+ENDS_AUTHORISATION = {Action.WITHDRAW: AuthorisationEnd.WITHDRAWN, Action.REJECT: AuthorisationEnd.REJECTED}
 
 FINAL = frozenset({Status.REJECTED, Status.WITHDRAWN})
 # Statuses in which an application waits for someone's next step (the bank queue's "waiting"

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import BANK_ROLES, REGULATOR_ROLES, LegalForm, RegistrationStatus, RegulatorKind, Role
@@ -197,3 +198,36 @@ class User(AbstractUser):
     def organization_name(self):
         org = self.organization
         return str(org.name) if org else str(_("Platform"))
+
+
+class RequestRecord(models.Model):
+    """One state-changing request that must act once: an API request with an `Idempotency-Key`
+    header, or an HTML form post with its one-time `form_token`. Kept 24 hours, then pruned.
+    Owned by the project mechanism `jingzhidai.once` (the only code that reads or writes it); it
+    lives here because a model needs an app and every request's user is identity's."""
+
+    class Kind(models.TextChoices):
+        API = "api", _("API request (Idempotency-Key)")
+        FORM = "form", _("Form post (one-time token)")
+
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    user = models.ForeignKey("identity.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=255)
+    # sha256 of method, path, query and body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    # None while the first request is still being handled.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request record")
+        verbose_name_plural = _("request records")
+        constraints = [models.UniqueConstraint(fields=["kind", "user", "key"], name="request_record_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.user_id} {self.key}"

@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # state-changing requests act once: Idempotency-Key on /api/, one-time tokens on forms
+    "jingzhidai.once.IdempotencyKeyMiddleware",
+    "jingzhidai.once.FormTokenMiddleware",
     # last, as django-axes asks
     "axes.middleware.AxesMiddleware",
 ]
@@ -74,6 +77,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "identity.context_processors.navigation",
             ],
+            # {% csrf_token %} also renders the one-time form token (jingzhidai.once).
+            "builtins": ["jingzhidai.form_tags"],
         },
     }
 ]
@@ -164,6 +169,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="京质贷 <noreply@jingz
 
 # Celery: Redis in production. Without a broker configured, tasks run inline so that
 # `make run` needs nothing but Python.
+# Requests that act once (jingzhidai.once): how long an Idempotency-Key or form token is
+# remembered, and how long a double-clicked form waits for the first click's answer.
+IDEMPOTENCY_TTL_HOURS = 24
+FORM_TOKEN_WAIT_SECONDS = 10
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -183,7 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jingzhidai.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jingzhidai.schema.AutoSchema",  # documents Idempotency-Key
     "EXCEPTION_HANDLER": "jingzhidai.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute")},
 }

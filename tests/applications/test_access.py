@@ -197,7 +197,7 @@ def test_bank_profile_open_is_logged_with_the_authorisation(flow, world):
     assert HELD in {e["code"] for c in r.json()["categories"] for e in c["elements"]}
     row = app.access_log.get()
     assert (row.user, row.kind, row.authorisation, row.enterprise_id) == (
-        world.officer, "profile", app.authorisation, world.ent.uscc)
+        world.officer, "profile", app.authorisations.get(), world.ent.uscc)
     client_for(world, "officer").get(reverse("applications:detail", args=[app.pk]))
     assert app.access_log.count() == 2
     client_for(world, "enterprise").get(reverse("applications:detail", args=[app.pk]))

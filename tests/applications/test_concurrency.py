@@ -115,3 +115,54 @@ def test_two_workers_sending_the_same_notification_send_one_email(flow, world, m
     assert sent == [["officer@bank.example"]] and not mail.outbox
     n.refresh_from_db()
     assert n.emailed_at is not None
+
+
+def test_two_disburse_requests_with_one_idempotency_key_at_once_disburse_once(flow, world):
+    """The same API request sent twice at the same moment (a client retrying on a timeout): the
+    key's record is unique, so one request acts; the other is told the first is still running
+    (409 idempotency_in_progress) or, if it already answered, gets that answer replayed."""
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    app = flow.to(Status.CONTRACTED)
+    key = Token.objects.create(user=world.approver).key
+    url = reverse("api:application-disburse", args=[app.pk])
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client.post(url, {"amount": "300000"}, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+
+    responses, _errors = _race(post, post)
+    assert len(responses) == 2
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses in ([200, 200], [200, 409])
+    if statuses == [200, 409]:
+        assert next(r for r in responses if r.status_code == 409).json()["code"] == "idempotency_in_progress"
+    else:
+        assert any(r.has_header("Idempotent-Replayed") for r in responses)
+    assert Disbursement.objects.filter(application=app).count() == 1
+
+
+def test_a_double_clicked_disburse_form_disburses_once_when_both_clicks_arrive_together(flow, world):
+    """Both posts of one form token at the same moment: one acts, the other waits for its
+    answer and goes to the same page."""
+    import re
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ..helpers import client_for
+
+    app = flow.to(Status.CONTRACTED)
+    action = reverse("applications:act", args=[app.pk, "disburse"])
+    clients = [client_for(world, "approver"), client_for(world, "approver")]
+    html = clients[0].get(reverse("applications:detail", args=[app.pk])).content.decode()
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>.*?</form>', html, re.S).group(0)
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', form).group(1)
+    data = {"amount": "300000", "date": timezone.localdate().isoformat(), "form_token": token}
+    responses, _errors = _race(*(lambda c=c: c.post(action, data) for c in clients))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r.url for r in responses} == {reverse("applications:detail", args=[app.pk])}
+    assert Disbursement.objects.filter(application=app).count() == 1

@@ -130,7 +130,7 @@ def test_download_is_an_attachment_with_nosniff_and_logged_for_the_bank(flow, wo
     assert log.count() == 2
     row = log.first()
     assert (row.user, row.evidence, row.authorisation, row.enterprise) == (
-        world.officer, ev, app.authorisation, world.ent)
+        world.officer, ev, app.authorisations.get(), world.ent)
     # The enterprise's own downloads are not logged, and it sees the bank's in its access log.
     assert client_for(world, "enterprise").get(
         reverse("applications:evidence_download", args=[app.pk, ev.pk])).status_code == 200
@@ -177,3 +177,22 @@ def test_officer_reviews_evidence(flow, world):
     r = client_for(world, "officer_2").post(reverse("applications:evidence_review", args=[app.pk, ev.pk]),
                                             {"verdict": "verified"})
     assert r.status_code == 404
+
+
+def test_removing_evidence_writes_a_history_row(flow, world, django_capture_on_commit_callbacks):
+    """Who removed which file (name and SHA-256) when: kept after the file and its row are gone,
+    on the application's history (page and API)."""
+    app = flow.draft(claims=[HELD])
+    ev = services.evidence_add(application=app, user=world.enterprise, element_code=HELD,
+                               uploaded=upload("质量官任命.pdf", PDF))
+    page = client_for(world, "enterprise")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = page.post(reverse("applications:evidence_delete", args=[app.pk, ev.pk]))
+    assert r.status_code == 302 and not Evidence.objects.filter(pk=ev.pk).exists()
+    row = app.history.get()
+    assert (row.action, row.actor, row.from_status, row.to_status) == (
+        "evidence_removed", world.enterprise, Status.DRAFT, Status.DRAFT)
+    assert "质量官任命.pdf" in row.note and hashlib.sha256(PDF).hexdigest() in row.note
+    history = client_for(world, "enterprise", api=True).get(reverse("api:application-history", args=[app.pk]))
+    assert history.json()[0]["action"] == "evidence_removed"
+    assert "质量官任命.pdf" in page.get(reverse("applications:detail", args=[app.pk])).content.decode()

@@ -141,7 +141,7 @@ class TestRules:
         assert e.value.code == "authorisation_required"
         services.authorisation_grant(application=app, user=world.enterprise)
         assert services.application_submit(application=app, user=world.enterprise).status == Status.SUBMITTED
-        assert app.authorisation.granted_at <= timezone.now()
+        assert app.authorisations.get().granted_at <= timezone.now()
 
     def test_claims_the_library_lacks_need_evidence(self, flow, world):
         app = flow.draft(claims=[HELD, UNHELD])
@@ -155,7 +155,7 @@ class TestRules:
         app = flow.to(Status.UNDER_REVIEW)
         services.application_withdraw(application=app, user=world.enterprise)
         app.refresh_from_db()
-        assert app.authorisation.revoked_at is not None
+        assert app.authorisations.get().revoked_at is not None
         r = client_for(world, "officer", api=True).get(reverse("api:application-profile", args=[app.pk]))
         assert r.status_code == 403
 
