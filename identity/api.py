@@ -6,7 +6,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from jingzhidai.api import ScopedQuerysetMixin
@@ -15,6 +14,7 @@ from jingzhidai.errors import ApplicationError
 from . import selectors, services
 from .filters import EnterpriseFilter
 from .models import District, Enterprise, RegulatorUnit, User
+from .throttling import AddressRateThrottle
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -74,7 +74,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AddressRateThrottle]
 
     @extend_schema(request=TokenRequestSerializer,
                    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}))
@@ -126,7 +126,7 @@ class EnterpriseViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
 
     @extend_schema(parameters=[OpenApiParameter("uscc", str, required=True)], responses=CheckResultSerializer)
     @action(detail=False, methods=["get"], permission_classes=[AllowAny], authentication_classes=[],
-            throttle_classes=[AnonRateThrottle], filterset_class=None, pagination_class=None)
+            throttle_classes=[AddressRateThrottle], filterset_class=None, pagination_class=None)
     def check(self, request):
         """Public self-check: code rules (GB 32100-2015) and eligibility (notice §二(一))."""
         result = services.enterprise_check(request.query_params.get("uscc", ""))

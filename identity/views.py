@@ -20,6 +20,7 @@ from .filters import EnterpriseFilter, UserFilter
 from .forms import CheckForm, LoginForm, SignupForm
 from .models import RegulatorUnit
 from .navigation import home_cards_for
+from .throttling import SignupRateThrottle, ThrottledPageMixin
 
 ROLE_HOMES = {
     Role.ENTERPRISE: "identity:home_enterprise",
@@ -187,8 +188,8 @@ def account_decide(request, pk, decision):
     return redirect("identity:user_list")
 
 
-class CheckView(FormView):
-    """Public self-check (no login)."""
+class CheckView(ThrottledPageMixin, FormView):
+    """Public self-check (no login); counted with the API self-check per client address."""
 
     template_name = "identity/check.html"
     form_class = CheckForm
@@ -205,7 +206,9 @@ class CheckView(FormView):
         return render(request, self.template_name, {"form": form, "result": result})
 
 
-class SignupView(FormView):
+class SignupView(ThrottledPageMixin, FormView):
+    throttle_classes = (SignupRateThrottle,)
+    throttled_methods = ("POST",)
     template_name = "identity/signup.html"
     form_class = SignupForm
 

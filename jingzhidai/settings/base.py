@@ -83,6 +83,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Throttle counters (and anything else cached) live in Redis when CACHE_URL is set
+# (e.g. redis://redis:6379/1), shared by every worker; a per-process memory cache otherwise.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -114,6 +118,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "identity.lockout.lockout_response"
 AXES_VERBOSE = False
+# The client address is the one the trusted reverse proxies saw: with N proxies in front, the N-th
+# entry from the right of X-Forwarded-For (identity.network.client_ip); 0 = REMOTE_ADDR (make run).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "identity.network.client_ip"
 # API tokens expire; a new one is obtained with username and password.
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
 
@@ -185,7 +193,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jingzhidai.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute")},
+    # Anonymous callers per client address (API self-check, token endpoint, /check/ page share
+    # "anon"); sign-up posts per address.
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute"),
+                               "signup": env("SIGNUP_RATE", default="20/hour")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "京质贷 Jingzhidai portal API",
