@@ -1,9 +1,19 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BANK_ROLES, REGULATOR_ROLES, LegalForm, RegistrationStatus, RegulatorKind, Role
+from .choices import (
+    BANK_ROLES,
+    REGULATOR_ROLES,
+    LegalForm,
+    RegistrationStatus,
+    RegulatorKind,
+    Role,
+    SecurityEventKind,
+)
 
 
 class District(models.Model):
@@ -101,6 +111,11 @@ class Enterprise(models.Model):
 
 
 class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Sign-in ignores the case of the username (usernames are unique case-insensitively,
+        a database constraint), through the lower(username) index."""
+        return self.alias(username_lower=Lower("username")).get(username_lower=(username or "").lower())
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.PLATFORM_ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -129,6 +144,9 @@ class User(AbstractUser):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey("self", verbose_name=_("confirmed by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # Set when an administrator sets the password: the owner must choose a new one at the next
+    # sign-in before anything else (no API token either), so the administrator cannot act as them.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = PortalUserManager()
 
@@ -136,6 +154,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci",
+                                    violation_error_message=_("This username is taken.")),
             models.CheckConstraint(
                 name="user_role_matches_organization",
                 condition=(
@@ -197,3 +217,70 @@ class User(AbstractUser):
     def organization_name(self):
         org = self.organization
         return str(org.name) if org else str(_("Platform"))
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Audit rows are written once: no bulk update or delete through the ORM."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """An audit row: saved once, never changed or deleted through the ORM (the Django admin shows
+    it read-only, identity.admin.ReadOnlyAdminMixin)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only.")
+
+
+class SecurityEvent(AppendOnlyModel):
+    """Who did what to an account's credentials, when and from which address."""
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=SecurityEventKind.choices)
+    actor = models.ForeignKey(User, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}"
+
+
+class ApiToken(models.Model):
+    """An API token. Only the SHA-256 of its key is stored (identity.services.api_token_hash);
+    the key itself is shown once, when it is issued. `prefix` (its first characters) tells tokens
+    apart without revealing them."""
+
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}…"

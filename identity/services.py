@@ -1,20 +1,28 @@
 """Writes and rules of the identity app: eligibility (notice §二(一)), enterprise registry
-upserts, enterprise sign-up."""
+upserts, enterprise sign-up, passwords and API tokens."""
 
+import hashlib
+import logging
+import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jingzhidai.errors import ApplicationError
 
 from . import registry, uscc
-from .choices import LegalForm, RegistrationStatus, Role
-from .models import Enterprise, User
-from .selectors import district_names, enterprise_get, regulator_units_by_code
+from .choices import LegalForm, RegistrationStatus, Role, SecurityEventKind
+from .models import ApiToken, Enterprise, SecurityEvent, User
+from .selectors import actor_name, district_names, enterprise_get, regulator_units_by_code
+
+logger = logging.getLogger(__name__)
 
 NOT_ELIGIBLE_STATUSES = {
     RegistrationStatus.REVOKED: _("Its business licence has been revoked (吊销)."),
@@ -219,3 +227,110 @@ def enterprise_account_confirm(*, account_id: int, by: User) -> User:
 def enterprise_account_refuse(*, account_id: int, by: User) -> None:
     """A sign-up the bureau does not recognise is deleted: it never signed in or did anything."""
     _pending_account(account_id=account_id, by=by).delete()
+
+
+# --- API tokens: only a hash is stored; the key is shown once ---------------------------------
+
+API_TOKEN_PREFIX_LENGTH = 8
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """A new API token for a user who signed in with username and password; an older one is
+    revoked. Returns the key, which is not stored and cannot be shown again."""
+    if user.must_change_password:
+        raise ApplicationError(
+            _("Your password was set by an administrator: sign in on the web and choose a new one first."),
+            code="password_change_required", status_code=403)
+    api_tokens_revoke(user=user)
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=api_token_hash(key), prefix=key[:API_TOKEN_PREFIX_LENGTH])
+    return key
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """Revoke every API token of the user (sign-out, deactivation, password change)."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+# --- Passwords ----------------------------------------------------------------------------
+
+def _security_event(*, user, kind, actor=None, address=None) -> SecurityEvent:
+    return SecurityEvent.objects.create(user=user, kind=kind, actor=actor, actor_name=actor_name(actor),
+                                        address=address or None)
+
+
+def _tell_password_set(user_id: int, by_name: str) -> None:
+    """E-mail the owner that an administrator set their password (after commit)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Your password was set by an administrator")
+        body = gettext(
+            "%(by)s set a new password for your account %(username)s on %(at)s. You will have to choose "
+            "your own password at your next sign-in. If you did not ask for this, tell your "
+            "organisation's security contact."
+        ) % {"by": by_name, "username": user.username,
+             "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:  # a mail relay that is down must not undo the reset: it is logged
+        logger.exception("could not tell user %s about the password reset", user_id)
+
+
+@transaction.atomic
+def account_password_set_recorded(*, actor: User, account: User, address: str | None = None) -> User:
+    """After an administrator set another person's password (the caller checked that the actor
+    manages the account): the owner must change it at the next sign-in, its API tokens are
+    revoked, the reset is logged (who, whom, when, from where) and the owner is told by e-mail."""
+    if actor.pk == account.pk:
+        return account
+    User.objects.filter(pk=account.pk).update(must_change_password=True)
+    account.must_change_password = True
+    api_tokens_revoke(user=account)
+    _security_event(user=account, kind=SecurityEventKind.PASSWORD_SET_BY_ADMIN, actor=actor, address=address)
+    account_id, by_name = account.pk, actor_name(actor)
+    transaction.on_commit(lambda: _tell_password_set(account_id, by_name))
+    return account
+
+
+@transaction.atomic
+def account_password_set_by_admin(*, actor: User, account: User, password: str,
+                                  address: str | None = None) -> User:
+    """An administrator sets another person's password (bank staff reset; the caller checked
+    that the actor manages the account)."""
+    account_password_check(password, account)
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    return account_password_set_recorded(actor=actor, account=account, address=address)
+
+
+@transaction.atomic
+def account_password_change(*, user: User, old_password: str, new_password: str,
+                            address: str | None = None) -> User:
+    """A person changes their own password (also what an administrator-set password demands).
+    Their API tokens are revoked; the change is logged."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        message = _("The current password is wrong.")
+        raise ApplicationError(message, {"fields": {"old_password": [str(message)]}}, code="wrong_password")
+    if old_password == new_password:
+        message = _("The new password must differ from the current one.")
+        raise ApplicationError(message, {"fields": {"new_password": [str(message)]}}, code="same_password")
+    try:
+        account_password_check(new_password, user)
+    except ApplicationError as e:
+        e.extra = {"fields": {"new_password": e.extra["fields"]["password"]}}
+        raise
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    api_tokens_revoke(user=user)
+    _security_event(user=user, kind=SecurityEventKind.PASSWORD_CHANGED, actor=user, address=address)
+    return user

@@ -48,6 +48,15 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class LogoutView(auth_views.LogoutView):
+    """Signing out also revokes the user's API tokens."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            services.api_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
 def home(request):
     if not request.user.is_authenticated:
         return redirect("identity:login")

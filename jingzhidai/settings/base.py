@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -117,6 +116,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "identity.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "identity.lockout.lockout_username"
 AXES_VERBOSE = False
 # The client address is the one the trusted reverse proxies saw: with N proxies in front, the N-th
 # entry from the right of X-Forwarded-For (identity.network.client_ip); 0 = REMOTE_ADDR (make run).
