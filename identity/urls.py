@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("check/", views.CheckView.as_view(), name="check"),
     path("home/enterprise/", views.EnterpriseHomeView.as_view(), name="home_enterprise"),

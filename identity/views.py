@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -17,9 +18,10 @@ from jingzhidai.scoping import ScopedObjectMixin
 from . import selectors, services
 from .choices import REGULATOR_ROLES, Role
 from .filters import EnterpriseFilter, UserFilter
-from .forms import CheckForm, LoginForm, SignupForm
+from .forms import CheckForm, LoginForm, PasswordChangeForm, SignupForm
 from .models import RegulatorUnit
 from .navigation import home_cards_for
+from .network import client_ip
 from .throttling import SignupRateThrottle, ThrottledPageMixin
 
 ROLE_HOMES = {
@@ -55,6 +57,27 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             services.api_tokens_revoke(user=request.user)
         return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(LoginRequiredMixin, FormView):
+    """Every user changes their own password here; a user whose password an administrator set
+    is sent here first (identity.middleware)."""
+
+    template_name = "identity/password_change.html"
+    form_class = PasswordChangeForm
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            user = services.account_password_change(user=self.request.user, old_password=d["old_password"],
+                                                    new_password=d["new_password1"],
+                                                    address=client_ip(self.request))
+        except ApplicationError as e:
+            errors_to_form(form, e, {"new_password": "new_password1"})
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password was changed."))
+        return redirect("identity:home")
 
 
 def home(request):
