@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banks.choices import GuaranteeType
+from jingzhidai.audit import AppendOnlyModel
 
 from .choices import (
     AccessKind,
@@ -196,7 +197,7 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class HistoryEntry(models.Model):
+class HistoryEntry(AppendOnlyModel):
     """One workflow step: who, when, from which status to which, and the note."""
 
     application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
@@ -317,7 +318,7 @@ class VerificationRequest(models.Model):
         return self.status == VerificationStatus.OPEN and self.due_on < today
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """Every time someone other than the enterprise opens its profile or an evidence file
     through an application: who, when, what, under which authorisation."""
 

@@ -16,6 +16,7 @@ from identity.services import (
     account_password_check,
     account_password_set_by_admin,
     account_password_set_recorded,
+    account_save_new,
     account_username_check,
     api_tokens_revoke,
 )
@@ -299,8 +300,12 @@ def staff_create(*, actor, bank: Bank, username: str, password: str, role: str, 
                 bank_branch=branch)
     account_password_check(password, user)
     user.set_password(password)
-    full_clean_or_raise(user, exclude=["password"])
-    user.save()
+    try:
+        full_clean_or_raise(user, exclude=["password"])
+    except ApplicationError:
+        account_username_check(username)  # taken meanwhile: the usual answer, not the constraint's
+        raise
+    account_save_new(user)
     account_password_set_recorded(actor=actor, account=user, address=address)
     _staff_event(actor=actor, account=user, action=StaffAction.CREATE)
     return user

@@ -2,27 +2,11 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from jingzhidai.audit import ReadOnlyAdminMixin
+
 from . import services
 from .models import ApiToken, District, Enterprise, RegulatorUnit, SecurityEvent, User
 from .network import client_ip
-
-
-class ReadOnlyAdminMixin:
-    """Audit and security logs in the Django admin: readable, never added, changed or deleted,
-    by any role (superusers included). The one place that says so; every audit model shown in
-    the admin uses it."""
-
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # django-axes registers its sign-in logs with delete (and a clean-up action); ours are append-only.
 for _model in (AccessAttempt, AccessLog, AccessFailureLog):

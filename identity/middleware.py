@@ -22,6 +22,15 @@ LAST_SEEN_AT = "jzd_last_seen_at"
 LAST_SEEN_GRANULARITY = 60
 
 
+def stamp_sign_in(sender, request, user, **kwargs):
+    """user_logged_in receiver (identity.apps): the session's clocks start at sign-in, so the
+    first page after it writes nothing more to the session."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN_AT] = now
+
+
 def password_change_required_response(request):
     message = _("Your password was set by an administrator: choose a new one first.")
     if request.path.startswith("/api/"):
@@ -52,6 +61,8 @@ class SessionSecurityMiddleware:
         if now - signed_in > settings.SESSION_COOKIE_AGE or now - last_seen > settings.SESSION_IDLE_TIMEOUT:
             return True
         if now - last_seen >= LAST_SEEN_GRANULARITY or LAST_SEEN_AT not in session:
+            # Sessions from before this rule (no stamps) get them once; after that at most a
+            # write a minute.
             session[LAST_SEEN_AT] = now
         return False
 

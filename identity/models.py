@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.audit import AppendOnlyModel
+
 from .choices import (
     BANK_ROLES,
     REGULATOR_ROLES,
@@ -217,34 +219,6 @@ class User(AbstractUser):
     def organization_name(self):
         org = self.organization
         return str(org.name) if org else str(_("Platform"))
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Audit rows are written once: no bulk update or delete through the ORM."""
-
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} rows are append-only.")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} rows are append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    """An audit row: saved once, never changed or deleted through the ORM (the Django admin shows
-    it read-only, identity.admin.ReadOnlyAdminMixin)."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError(f"{type(self).__name__} rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} rows are append-only.")
 
 
 class SecurityEvent(AppendOnlyModel):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -151,11 +151,29 @@ def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", l
 
 
 def account_username_check(username: str) -> None:
-    """Refuse a username that is taken, whatever its case (sign-in ignores case too). Every
-    service that opens an account calls this."""
+    """Refuse a username that is taken, whatever its case (usernames are unique
+    case-insensitively; sign-in ignores case). Services that open accounts for someone else
+    call this (the public sign-up does not: it must not tell who exists)."""
     if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(_("This username is taken."), {"fields": {"username": [str(_("This username is taken."))]}},
-                               code="username_taken")
+        _username_taken()
+
+
+def _username_taken():
+    message = _("This username is taken.")
+    raise ApplicationError(message, {"fields": {"username": [str(message)]}}, code="username_taken")
+
+
+def account_save_new(user: User) -> User:
+    """Insert a new account; a name taken meanwhile (two requests at once, the case-insensitive
+    unique constraint) is refused like one taken before, not a server error."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if User.objects.filter(username__iexact=user.username).exists():
+            _username_taken()
+        raise
+    return user
 
 
 def account_password_check(password: str, user: User) -> None:
@@ -167,11 +185,35 @@ def account_password_check(password: str, user: User) -> None:
         raise ApplicationError(" ".join(e.messages), {"fields": {"password": e.messages}}, code="weak_password")
 
 
+def _tell_signup(*, email: str, username: str, enterprise_name: str, created: bool) -> None:
+    """The answer to a sign-up goes to the e-mail address given: only its owner learns whether
+    the username could be used."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if created:
+            subject = gettext("Your sign-up was received")
+            body = gettext("The account %(username)s for %(enterprise)s was opened. It can sign in once your "
+                           "district market regulation bureau has confirmed it.")
+        else:
+            subject = gettext("Your sign-up could not be completed")
+            body = gettext("Someone, probably you, asked for the account name %(username)s for %(enterprise)s. "
+                           "That name cannot be used: please sign up again with another username. If it was "
+                           "not you, you can ignore this message.")
+        body %= {"username": username, "enterprise": enterprise_name}
+    try:
+        send_mail(subject, body, None, [email])
+    except Exception:
+        logger.exception("could not send the sign-up answer")
+
+
 @transaction.atomic
 def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: str, password: str,
-                           email: str = "", phone: str = "", full_name: str = "") -> User:
+                           email: str = "", phone: str = "", full_name: str = "") -> User | None:
     """A person opens an account for an enterprise of the registry. The code and the registered
-    name must both match, so an account cannot be bound to someone else's code by accident."""
+    name must both match, so an account cannot be bound to someone else's code by accident.
+
+    Whether the username is free is not said here (anyone can sign up, so the answer would tell
+    who has an account): a taken name creates nothing and returns None, and the e-mail address
+    given is told, exactly as a created account is told (after commit)."""
     result = uscc.check(uscc_code)
     if not result.valid or not result.beijing:
         raise ApplicationError(" ".join(result.messages), {"fields": {"uscc": result.messages}}, code="invalid_uscc")
@@ -186,14 +228,21 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
         raise ApplicationError(_("The enterprise name does not match the registered name for this code."),
                                {"fields": {"enterprise_name": [str(_("Name does not match the registry."))]}},
                                code="name_mismatch")
-    account_username_check(username)
     user = User(username=username, email=email, phone=phone, first_name=full_name, role=Role.ENTERPRISE,
                 enterprise=ent, is_active=False)
     account_password_check(password, user)
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    return user
+    # Uniqueness is the database's word (below), so that a taken name answers like a free one.
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    created = not User.objects.filter(username__iexact=username).exists()
+    if created:
+        try:
+            account_save_new(user)
+        except ApplicationError:
+            created = False
+    tell = dict(email=email, username=username, enterprise_name=ent.name, created=created)
+    transaction.on_commit(lambda: _tell_signup(**tell))
+    return user if created else None
 
 
 def _pending_account(*, account_id, by) -> User:

@@ -254,6 +254,8 @@ class SignupView(ThrottledPageMixin, FormView):
         except ApplicationError as e:
             errors_to_form(form, e, {"password": "password1"})
             return self.form_invalid(form)
-        messages.success(self.request, _("Your account was created. It can sign in once your district market "
-                                         "regulation bureau has confirmed it."))
+        # The same answer whether or not the username was free: the e-mail says which.
+        messages.success(self.request, _("Thank you. We sent a message about your sign-up to %(email)s. An account "
+                                         "can sign in once your district market regulation bureau has confirmed "
+                                         "it.") % {"email": d["email"]})
         return redirect(reverse("identity:login"))

@@ -14,6 +14,7 @@ from banks import services as bank_services
 from identity import services
 from identity.choices import Role, SecurityEventKind
 from identity.models import SecurityEvent, User
+from jingzhidai.audit import AppendOnlyError
 from jingzhidai.errors import ApplicationError
 
 from ..factories import PASSWORD, UserFactory
@@ -137,14 +138,14 @@ def test_django_admin_password_set_forces_a_change(world):
 def test_security_events_are_append_only(world):
     services.account_password_change(user=world.officer, old_password=PASSWORD, new_password="Lantern-river-4417")
     event = SecurityEvent.objects.get()
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         SecurityEvent.objects.update(address="1.1.1.1")
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         SecurityEvent.objects.all().delete()
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         event.delete()
     event.address = "1.1.1.1"
-    with pytest.raises(TypeError):
+    with pytest.raises(AppendOnlyError):
         event.save()
 
 

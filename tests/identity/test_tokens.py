@@ -102,3 +102,27 @@ def test_the_admin_shows_no_token_key(world):
     assert key[:8] in html and key not in html and ApiToken.objects.get().key_hash not in html
     assert web.get(reverse("admin:identity_apitoken_add")).status_code == 403
     assert not any("authtoken" in str(m) for m in __import__("django.contrib.admin", fromlist=["site"]).site._registry)
+
+
+def test_the_migration_hashes_existing_plain_tokens(world):
+    """Tokens issued before hashing (DRF's authtoken table) keep working, stored hashed; the
+    plain keys are gone."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("identity.migrations.0006_hashed_api_tokens_security_events_ci_usernames")
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, "
+                       "created timestamp with time zone)")
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [key, world.officer.pk, world.officer.date_joined])
+    with connection.schema_editor() as editor:
+        migration.hash_existing_tokens(apps, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM authtoken_token")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("DROP TABLE authtoken_token")
+    row = ApiToken.objects.get(user=world.officer)
+    assert row.key_hash == hashlib.sha256(key.encode()).hexdigest() and row.prefix == key[:8]
