@@ -20,4 +20,4 @@ def lockout_username(request, credentials=None) -> str:
         username = credentials.get("username")
     else:
         username = request.POST.get("username") if request is not None else None
-    return (username or "").lower()
+    return (username or "")[:150].lower()

@@ -46,3 +46,8 @@ def test_case_variants_share_one_lockout(client, world):
 
 def test_natural_key_lookup_is_case_insensitive(world):
     assert User.objects.get_by_natural_key(world.officer.username.upper()) == world.officer
+
+
+def test_an_oversize_username_on_the_web_login_is_a_form_error(client):
+    response = client.post(reverse("identity:login"), {"username": "a" * 100_000, "password": "x"})
+    assert response.status_code == 200 and response.context["form"].errors
