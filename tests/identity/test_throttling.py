@@ -110,3 +110,29 @@ def test_production_counts_in_redis_when_a_cache_url_is_set():
     out = subprocess.run([sys.executable, "-c", code.replace(", settings.CACHES['default']['LOCATION']", "")],
                          env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["django.core.cache.backends.locmem.LocMemCache"]
+
+
+BROKER = os.environ.get("CELERY_BROKER_URL", "")
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not BROKER.startswith("redis://"), reason="CELERY_BROKER_URL is not a Redis URL (CI sets it)")
+def test_counters_are_shared_through_redis(low_rates, settings):
+    """Two workers (two cache connections) see the same counter when the cache is Redis."""
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": BROKER,
+                                   "KEY_PREFIX": "jzd-throttle-test"}}
+    # Only our key is removed (clear() would flush the whole Redis database the broker shares).
+    caches["default"].delete("throttle_anon_127.0.0.1")
+    try:
+        url = reverse("api:enterprise-check") + "?uscc=91110000802100433B"
+        assert [APIClient().get(url).status_code for _ in range(3)] == [200, 200, 200]
+        # A fresh connection, as another gunicorn worker would have, finds the counter.
+        from django.core.cache.backends.redis import RedisCache
+
+        other = RedisCache(BROKER, {"KEY_PREFIX": "jzd-throttle-test"})
+        assert len(other.get("throttle_anon_127.0.0.1")) == 3
+        assert APIClient().get(url).status_code == 429
+    finally:
+        caches["default"].delete("throttle_anon_127.0.0.1")
