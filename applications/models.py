@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banks.choices import GuaranteeType
+from jingzhidai.audit import AppendOnlyModel
 
 from .choices import (
     HISTORY_ACTIONS,
@@ -209,7 +210,7 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class HistoryEntry(models.Model):
+class HistoryEntry(AppendOnlyModel):
     """One workflow step: who, when, from which status to which, and the note; also an evidence
     file's removal (who, when, which file with its SHA-256; the status does not change)."""
 
@@ -331,7 +332,7 @@ class VerificationRequest(models.Model):
         return self.status == VerificationStatus.OPEN and self.due_on < today
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """Every time someone other than the enterprise opens its profile or an evidence file
     through an application: who, when, what, under which authorisation."""
 

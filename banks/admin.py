@@ -4,6 +4,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from jingzhidai.audit import ReadOnlyAdminMixin
+
 from .models import (
     Bank,
     BankStatusChange,
@@ -20,15 +22,8 @@ class BranchInline(admin.TabularInline):
     extra = 0
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class BankStatusChangeInline(ReadOnlyInline):

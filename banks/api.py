@@ -9,10 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
+from identity.network import client_ip
+from identity.throttling import AddressRateThrottle
 from jingzhidai.api import ScopedPrimaryKeyField, ScopedQuerysetMixin, inline_choice
 from jingzhidai.scoping import get_visible_or_404
 
@@ -214,7 +215,7 @@ class PublicReadMixin:
 
     def get_throttles(self):
         if self.action in self.public_actions and not self.request.user.is_authenticated:
-            return [AnonRateThrottle()]
+            return [AddressRateThrottle()]
         return super().get_throttles()
 
 
@@ -425,7 +426,8 @@ class StaffViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         fields = dict(data.validated_data)
         bank = _own_bank_or(request.user, fields.pop("bank", None))
         branch = fields.pop("bank_branch", None)
-        user = services.staff_create(actor=request.user, bank=bank, branch=branch, **fields)
+        user = services.staff_create(actor=request.user, bank=bank, branch=branch, address=client_ip(request),
+                                     **fields)
         return Response(StaffSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=StaffSerializer)
@@ -446,7 +448,7 @@ class StaffViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data = PasswordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.staff_reset_password(actor=request.user, account=self.get_object(),
-                                             password=data.validated_data["password"])
+                                             password=data.validated_data["password"], address=client_ip(request))
         return Response(StaffSerializer(user).data)
 
 

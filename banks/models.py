@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jingzhidai.audit import AppendOnlyModel
+
 from .choices import (
     BankAction,
     BankStatus,
@@ -77,7 +79,7 @@ class Bank(models.Model):
         return self.status == BankStatus.ADMITTED
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnlyModel):
     """One decision on a bank's or a product's status: who (kept by name too), when, why."""
 
     reason = models.TextField(_("reason"))
@@ -250,7 +252,7 @@ class ProductStatusChange(StatusChange):
         return f"{self.product_id} {self.from_status or '-'} → {self.to_status}"
 
 
-class StaffEvent(models.Model):
+class StaffEvent(AppendOnlyModel):
     """Audit row for bank staff management (create, deactivate, reactivate, password reset)."""
 
     bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="staff_events")

@@ -8,12 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from identity.choices import Role
 from identity.models import User
 from identity.selectors import actor_name
-from identity.services import account_password_check, account_username_check
+from identity.services import (
+    account_password_check,
+    account_password_set_by_admin,
+    account_password_set_recorded,
+    account_save_new,
+    account_username_check,
+    api_tokens_revoke,
+)
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
 
 from . import conditions as cond
@@ -277,9 +283,11 @@ def _open_branch_for_staff(bank, branch) -> Branch:
 
 @transaction.atomic
 def staff_create(*, actor, bank: Bank, username: str, password: str, role: str, first_name: str = "",
-                 email: str = "", phone: str = "", branch: Branch | None = None) -> User:
+                 email: str = "", phone: str = "", branch: Branch | None = None,
+                 address: str | None = None) -> User:
     """A bank administrator opens officer and approver accounts for its own bank; a platform
-    admin may also open bank administrator accounts (the first one of a newly admitted bank)."""
+    admin may also open bank administrator accounts (the first one of a newly admitted bank).
+    The initial password is the administrator's: the new user must change it at first sign-in."""
     _require(actor, selectors.banks_with_products_manageable_by(actor), bank)
     if role not in selectors.staff_roles_assignable_by(actor):
         raise ApplicationError(_("You cannot open an account with this role."), _fields(role=[_("Not allowed.")]),
@@ -292,8 +300,13 @@ def staff_create(*, actor, bank: Bank, username: str, password: str, role: str, 
                 bank_branch=branch)
     account_password_check(password, user)
     user.set_password(password)
-    full_clean_or_raise(user, exclude=["password"])
-    user.save()
+    try:
+        full_clean_or_raise(user, exclude=["password"])
+    except ApplicationError:
+        account_username_check(username)  # taken meanwhile: the usual answer, not the constraint's
+        raise
+    account_save_new(user)
+    account_password_set_recorded(actor=actor, account=user, address=address)
     _staff_event(actor=actor, account=user, action=StaffAction.CREATE)
     return user
 
@@ -316,18 +329,17 @@ def staff_set_active(*, actor, account: User, active: bool) -> User:
     account.is_active = active
     account.save(update_fields=["is_active"])
     if not active:
-        Token.objects.filter(user=account).delete()
+        api_tokens_revoke(user=account)
     _staff_event(actor=actor, account=account,
                  action=StaffAction.REACTIVATE if active else StaffAction.DEACTIVATE)
     return account
 
 
 @transaction.atomic
-def staff_reset_password(*, actor, account: User, password: str) -> User:
+def staff_reset_password(*, actor, account: User, password: str, address: str | None = None) -> User:
+    """A bank (or platform) administrator sets a staff member's password: the staff member must
+    change it at the next sign-in, is told by e-mail, and the reset is logged (identity)."""
     account = _managed_account(actor, account)
-    account_password_check(password, account)
-    account.set_password(password)
-    account.save(update_fields=["password"])
-    Token.objects.filter(user=account).delete()
+    account_password_set_by_admin(actor=actor, account=account, password=password, address=address)
     _staff_event(actor=actor, account=account, action=StaffAction.RESET_PASSWORD)
     return account

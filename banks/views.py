@@ -14,6 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from identity.choices import Role
+from identity.network import client_ip
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
@@ -390,7 +391,8 @@ class StaffCreateView(RoleRequiredMixin, View):
             d = dict(form.cleaned_data)
             bank = d.pop("bank", None) or request.user.bank
             try:
-                account = services.staff_create(actor=request.user, bank=bank, branch=d.pop("bank_branch"), **d)
+                account = services.staff_create(actor=request.user, bank=bank, branch=d.pop("bank_branch"),
+                                                address=client_ip(request), **d)
             except ApplicationError as e:
                 errors_to_form(form, e, {"branch": "bank_branch"})
             else:
@@ -438,11 +440,12 @@ class StaffPasswordView(_ObjectView):
         if form.is_valid():
             try:
                 services.staff_reset_password(actor=request.user, account=account,
-                                              password=form.cleaned_data["password"])
+                                              password=form.cleaned_data["password"], address=client_ip(request))
             except ApplicationError as e:
                 messages.error(request, str(e.message))
             else:
-                messages.success(request, _("The password is reset. Tell the user through a safe channel."))
+                messages.success(request, _("The password is reset. Tell the user through a safe channel: they must choose a new one at "
+                                           "their next sign-in."))
         else:
             messages.error(request, _("Enter a new password."))
         return redirect("banks:staff_detail", pk=account.pk)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from identity.models import Enterprise
+from jingzhidai.audit import AppendOnlyModel
 
 from .choices import (
     BatchSource,
@@ -276,7 +277,7 @@ class SpotCheck(Record):
         return f"{self.product} · {self.enterprise_id} · {self.checked_on}"
 
 
-class ChangeEvent(models.Model):
+class ChangeEvent(AppendOnlyModel):
     """Append-only log of changes to the library that matter to a borrower or correct a record.
     Consumers (post-loan alerts) read `id > cursor`, optionally per enterprise; ids only grow."""
 
@@ -306,8 +307,3 @@ class ChangeEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.kind} {self.enterprise_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Change events are append-only.")
-        super().save(*args, **kwargs)

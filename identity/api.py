@@ -2,11 +2,9 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from jingzhidai.api import ScopedQuerysetMixin
@@ -15,6 +13,7 @@ from jingzhidai.errors import ApplicationError
 from . import selectors, services
 from .filters import EnterpriseFilter
 from .models import District, Enterprise, RegulatorUnit, User
+from .throttling import AddressRateThrottle
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -64,17 +63,27 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    username = serializers.CharField(max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenView(APIView):
-    """Username and password give an API token (expires after API_TOKEN_TTL). Failed attempts
-    count toward the same lockout as the web login."""
+    """POST: username and password give an API token (expires after API_TOKEN_TTL). Failed
+    attempts count toward the same lockout as the web login. DELETE: revoke the caller's token."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AddressRateThrottle]
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Only DELETE authenticates; a POST asks for credentials afresh (an old or expired token
+        # in its header must not get in the way).
+        self.authenticates = request.method == "DELETE"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        return super().get_authenticators() if getattr(self, "authenticates", False) else []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if getattr(self, "authenticates", False) else [AllowAny()]
 
     @extend_schema(request=TokenRequestSerializer,
                    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}))
@@ -86,9 +95,12 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise ApplicationError(_("Wrong username or password, or the account is locked."),
                                    code="authentication_failed", status_code=400)
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": services.api_token_issue(user=user)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        services.api_tokens_revoke(user=request.user)
+        return Response(status=204)
 
 
 class MeView(APIView):
@@ -126,7 +138,7 @@ class EnterpriseViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
 
     @extend_schema(parameters=[OpenApiParameter("uscc", str, required=True)], responses=CheckResultSerializer)
     @action(detail=False, methods=["get"], permission_classes=[AllowAny], authentication_classes=[],
-            throttle_classes=[AnonRateThrottle], filterset_class=None, pagination_class=None)
+            throttle_classes=[AddressRateThrottle], filterset_class=None, pagination_class=None)
     def check(self, request):
         """Public self-check: code rules (GB 32100-2015) and eligibility (notice §二(一))."""
         result = services.enterprise_check(request.query_params.get("uscc", ""))

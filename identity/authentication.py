@@ -4,15 +4,26 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from .models import ApiToken
+
 
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """DRF tokens that expire after API_TOKEN_TTL; `POST /api/v1/auth/token/` issues a new one."""
+    """`Authorization: Token <key>`. Tokens are stored hashed (identity.models.ApiToken), expire
+    after API_TOKEN_TTL and are revoked on sign-out, deactivation and password change;
+    `POST /api/v1/auth/token/` issues a new one."""
 
     keyword = "Token"
+    model = ApiToken
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        from .services import api_token_hash
+
+        token = ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.created < timezone.now() - settings.API_TOKEN_TTL:
             token.delete()
             raise exceptions.AuthenticationFailed(_("Token has expired."))
-        return user, token
+        return token.user, token

@@ -42,3 +42,8 @@ class RegistrationStatus(models.TextChoices):
     REVOKED = "revoked", _("Licence revoked (吊销)")
     DEREGISTERED = "deregistered", _("Deregistered (注销)")
     MOVED_OUT = "moved_out", _("Moved out (迁出)")
+
+
+class SecurityEventKind(models.TextChoices):
+    PASSWORD_SET_BY_ADMIN = "password_set_by_admin", _("Password set by an administrator")
+    PASSWORD_CHANGED = "password_changed", _("Password changed by its owner")

@@ -33,3 +33,19 @@ class SignupForm(BootstrapMixin, forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class PasswordChangeForm(BootstrapMixin, forms.Form):
+    old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password", "autofocus": True}))
+    new_password1 = forms.CharField(label=_("New password"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                    help_text=_("At least 12 characters, not common, not only digits."))
+    new_password2 = forms.CharField(label=_("New password again"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data

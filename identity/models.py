@@ -1,10 +1,21 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BANK_ROLES, REGULATOR_ROLES, LegalForm, RegistrationStatus, RegulatorKind, Role
+from jingzhidai.audit import AppendOnlyModel
+
+from .choices import (
+    BANK_ROLES,
+    REGULATOR_ROLES,
+    LegalForm,
+    RegistrationStatus,
+    RegulatorKind,
+    Role,
+    SecurityEventKind,
+)
 
 
 class District(models.Model):
@@ -102,6 +113,11 @@ class Enterprise(models.Model):
 
 
 class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Sign-in ignores the case of the username (usernames are unique case-insensitively,
+        a database constraint), through the lower(username) index."""
+        return self.alias(username_lower=Lower("username")).get(username_lower=(username or "").lower())
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.PLATFORM_ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -130,6 +146,9 @@ class User(AbstractUser):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey("self", verbose_name=_("confirmed by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # Set when an administrator sets the password: the owner must choose a new one at the next
+    # sign-in before anything else (no API token either), so the administrator cannot act as them.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = PortalUserManager()
 
@@ -137,6 +156,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci",
+                                    violation_error_message=_("This username is taken.")),
             models.CheckConstraint(
                 name="user_role_matches_organization",
                 condition=(
@@ -231,3 +252,40 @@ class RequestRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.user_id} {self.key}"
+class SecurityEvent(AppendOnlyModel):
+    """Who did what to an account's credentials, when and from which address."""
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=SecurityEventKind.choices)
+    actor = models.ForeignKey(User, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}"
+
+
+class ApiToken(models.Model):
+    """An API token. Only the SHA-256 of its key is stored (identity.services.api_token_hash);
+    the key itself is shown once, when it is issued. `prefix` (its first characters) tells tokens
+    apart without revealing them."""
+
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}…"

@@ -1,20 +1,28 @@
 """Writes and rules of the identity app: eligibility (notice §二(一)), enterprise registry
-upserts, enterprise sign-up."""
+upserts, enterprise sign-up, passwords and API tokens."""
 
+import hashlib
+import logging
+import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jingzhidai.errors import ApplicationError
 
 from . import registry, uscc
-from .choices import LegalForm, RegistrationStatus, Role
-from .models import Enterprise, User
-from .selectors import district_names, enterprise_get, regulator_units_by_code
+from .choices import LegalForm, RegistrationStatus, Role, SecurityEventKind
+from .models import ApiToken, Enterprise, SecurityEvent, User
+from .selectors import actor_name, district_names, enterprise_get, regulator_units_by_code
+
+logger = logging.getLogger(__name__)
 
 NOT_ELIGIBLE_STATUSES = {
     RegistrationStatus.REVOKED: _("Its business licence has been revoked (吊销)."),
@@ -143,11 +151,29 @@ def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", l
 
 
 def account_username_check(username: str) -> None:
-    """Refuse a username that is taken, whatever its case (sign-in ignores case too). Every
-    service that opens an account calls this."""
+    """Refuse a username that is taken, whatever its case (usernames are unique
+    case-insensitively; sign-in ignores case). Services that open accounts for someone else
+    call this (the public sign-up does not: it must not tell who exists)."""
     if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(_("This username is taken."), {"fields": {"username": [str(_("This username is taken."))]}},
-                               code="username_taken")
+        _username_taken()
+
+
+def _username_taken():
+    message = _("This username is taken.")
+    raise ApplicationError(message, {"fields": {"username": [str(message)]}}, code="username_taken")
+
+
+def account_save_new(user: User) -> User:
+    """Insert a new account; a name taken meanwhile (two requests at once, the case-insensitive
+    unique constraint) is refused like one taken before, not a server error."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if User.objects.filter(username__iexact=user.username).exists():
+            _username_taken()
+        raise
+    return user
 
 
 def account_password_check(password: str, user: User) -> None:
@@ -159,11 +185,35 @@ def account_password_check(password: str, user: User) -> None:
         raise ApplicationError(" ".join(e.messages), {"fields": {"password": e.messages}}, code="weak_password")
 
 
+def _tell_signup(*, email: str, username: str, enterprise_name: str, created: bool) -> None:
+    """The answer to a sign-up goes to the e-mail address given: only its owner learns whether
+    the username could be used."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if created:
+            subject = gettext("Your sign-up was received")
+            body = gettext("The account %(username)s for %(enterprise)s was opened. It can sign in once your "
+                           "district market regulation bureau has confirmed it.")
+        else:
+            subject = gettext("Your sign-up could not be completed")
+            body = gettext("Someone, probably you, asked for the account name %(username)s for %(enterprise)s. "
+                           "That name cannot be used: please sign up again with another username. If it was "
+                           "not you, you can ignore this message.")
+        body %= {"username": username, "enterprise": enterprise_name}
+    try:
+        send_mail(subject, body, None, [email])
+    except Exception:
+        logger.exception("could not send the sign-up answer")
+
+
 @transaction.atomic
 def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: str, password: str,
-                           email: str = "", phone: str = "", full_name: str = "") -> User:
+                           email: str = "", phone: str = "", full_name: str = "") -> User | None:
     """A person opens an account for an enterprise of the registry. The code and the registered
-    name must both match, so an account cannot be bound to someone else's code by accident."""
+    name must both match, so an account cannot be bound to someone else's code by accident.
+
+    Whether the username is free is not said here (anyone can sign up, so the answer would tell
+    who has an account): a taken name creates nothing and returns None, and the e-mail address
+    given is told, exactly as a created account is told (after commit)."""
     result = uscc.check(uscc_code)
     if not result.valid or not result.beijing:
         raise ApplicationError(" ".join(result.messages), {"fields": {"uscc": result.messages}}, code="invalid_uscc")
@@ -178,14 +228,21 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
         raise ApplicationError(_("The enterprise name does not match the registered name for this code."),
                                {"fields": {"enterprise_name": [str(_("Name does not match the registry."))]}},
                                code="name_mismatch")
-    account_username_check(username)
     user = User(username=username, email=email, phone=phone, first_name=full_name, role=Role.ENTERPRISE,
                 enterprise=ent, is_active=False)
     account_password_check(password, user)
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    return user
+    # Uniqueness is the database's word (below), so that a taken name answers like a free one.
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    created = not User.objects.filter(username__iexact=username).exists()
+    if created:
+        try:
+            account_save_new(user)
+        except ApplicationError:
+            created = False
+    tell = dict(email=email, username=username, enterprise_name=ent.name, created=created)
+    transaction.on_commit(lambda: _tell_signup(**tell))
+    return user if created else None
 
 
 def _pending_account(*, account_id, by) -> User:
@@ -219,3 +276,110 @@ def enterprise_account_confirm(*, account_id: int, by: User) -> User:
 def enterprise_account_refuse(*, account_id: int, by: User) -> None:
     """A sign-up the bureau does not recognise is deleted: it never signed in or did anything."""
     _pending_account(account_id=account_id, by=by).delete()
+
+
+# --- API tokens: only a hash is stored; the key is shown once ---------------------------------
+
+API_TOKEN_PREFIX_LENGTH = 8
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """A new API token for a user who signed in with username and password; an older one is
+    revoked. Returns the key, which is not stored and cannot be shown again."""
+    if user.must_change_password:
+        raise ApplicationError(
+            _("Your password was set by an administrator: sign in on the web and choose a new one first."),
+            code="password_change_required", status_code=403)
+    api_tokens_revoke(user=user)
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=api_token_hash(key), prefix=key[:API_TOKEN_PREFIX_LENGTH])
+    return key
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """Revoke every API token of the user (sign-out, deactivation, password change)."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+# --- Passwords ----------------------------------------------------------------------------
+
+def _security_event(*, user, kind, actor=None, address=None) -> SecurityEvent:
+    return SecurityEvent.objects.create(user=user, kind=kind, actor=actor, actor_name=actor_name(actor),
+                                        address=address or None)
+
+
+def _tell_password_set(user_id: int, by_name: str) -> None:
+    """E-mail the owner that an administrator set their password (after commit)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Your password was set by an administrator")
+        body = gettext(
+            "%(by)s set a new password for your account %(username)s on %(at)s. You will have to choose "
+            "your own password at your next sign-in. If you did not ask for this, tell your "
+            "organisation's security contact."
+        ) % {"by": by_name, "username": user.username,
+             "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:  # a mail relay that is down must not undo the reset: it is logged
+        logger.exception("could not tell user %s about the password reset", user_id)
+
+
+@transaction.atomic
+def account_password_set_recorded(*, actor: User, account: User, address: str | None = None) -> User:
+    """After an administrator set another person's password (the caller checked that the actor
+    manages the account): the owner must change it at the next sign-in, its API tokens are
+    revoked, the reset is logged (who, whom, when, from where) and the owner is told by e-mail."""
+    if actor.pk == account.pk:
+        return account
+    User.objects.filter(pk=account.pk).update(must_change_password=True)
+    account.must_change_password = True
+    api_tokens_revoke(user=account)
+    _security_event(user=account, kind=SecurityEventKind.PASSWORD_SET_BY_ADMIN, actor=actor, address=address)
+    account_id, by_name = account.pk, actor_name(actor)
+    transaction.on_commit(lambda: _tell_password_set(account_id, by_name))
+    return account
+
+
+@transaction.atomic
+def account_password_set_by_admin(*, actor: User, account: User, password: str,
+                                  address: str | None = None) -> User:
+    """An administrator sets another person's password (bank staff reset; the caller checked
+    that the actor manages the account)."""
+    account_password_check(password, account)
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    return account_password_set_recorded(actor=actor, account=account, address=address)
+
+
+@transaction.atomic
+def account_password_change(*, user: User, old_password: str, new_password: str,
+                            address: str | None = None) -> User:
+    """A person changes their own password (also what an administrator-set password demands).
+    Their API tokens are revoked; the change is logged."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        message = _("The current password is wrong.")
+        raise ApplicationError(message, {"fields": {"old_password": [str(message)]}}, code="wrong_password")
+    if old_password == new_password:
+        message = _("The new password must differ from the current one.")
+        raise ApplicationError(message, {"fields": {"new_password": [str(message)]}}, code="same_password")
+    try:
+        account_password_check(new_password, user)
+    except ApplicationError as e:
+        e.extra = {"fields": {"new_password": e.extra["fields"]["password"]}}
+        raise
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    api_tokens_revoke(user=user)
+    _security_event(user=user, kind=SecurityEventKind.PASSWORD_CHANGED, actor=user, address=address)
+    return user

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -8,7 +7,8 @@ app_name = "identity"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("check/", views.CheckView.as_view(), name="check"),
     path("home/enterprise/", views.EnterpriseHomeView.as_view(), name="home_enterprise"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -17,9 +18,11 @@ from jingzhidai.scoping import ScopedObjectMixin
 from . import selectors, services
 from .choices import REGULATOR_ROLES, Role
 from .filters import EnterpriseFilter, UserFilter
-from .forms import CheckForm, LoginForm, SignupForm
+from .forms import CheckForm, LoginForm, PasswordChangeForm, SignupForm
 from .models import RegulatorUnit
 from .navigation import home_cards_for
+from .network import client_ip
+from .throttling import SignupRateThrottle, ThrottledPageMixin
 
 ROLE_HOMES = {
     Role.ENTERPRISE: "identity:home_enterprise",
@@ -45,6 +48,36 @@ class LoginView(auth_views.LoginView):
     template_name = "identity/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out also revokes the user's API tokens."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            services.api_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(LoginRequiredMixin, FormView):
+    """Every user changes their own password here; a user whose password an administrator set
+    is sent here first (identity.middleware)."""
+
+    template_name = "identity/password_change.html"
+    form_class = PasswordChangeForm
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            user = services.account_password_change(user=self.request.user, old_password=d["old_password"],
+                                                    new_password=d["new_password1"],
+                                                    address=client_ip(self.request))
+        except ApplicationError as e:
+            errors_to_form(form, e, {"new_password": "new_password1"})
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password was changed."))
+        return redirect("identity:home")
 
 
 def home(request):
@@ -187,8 +220,8 @@ def account_decide(request, pk, decision):
     return redirect("identity:user_list")
 
 
-class CheckView(FormView):
-    """Public self-check (no login)."""
+class CheckView(ThrottledPageMixin, FormView):
+    """Public self-check (no login); counted with the API self-check per client address."""
 
     template_name = "identity/check.html"
     form_class = CheckForm
@@ -205,7 +238,9 @@ class CheckView(FormView):
         return render(request, self.template_name, {"form": form, "result": result})
 
 
-class SignupView(FormView):
+class SignupView(ThrottledPageMixin, FormView):
+    throttle_classes = (SignupRateThrottle,)
+    throttled_methods = ("POST",)
     template_name = "identity/signup.html"
     form_class = SignupForm
 
@@ -219,6 +254,8 @@ class SignupView(FormView):
         except ApplicationError as e:
             errors_to_form(form, e, {"password": "password1"})
             return self.form_invalid(form)
-        messages.success(self.request, _("Your account was created. It can sign in once your district market "
-                                         "regulation bureau has confirmed it."))
+        # The same answer whether or not the username was free: the e-mail says which.
+        messages.success(self.request, _("Thank you. We sent a message about your sign-up to %(email)s. An account "
+                                         "can sign in once your district market regulation bureau has confirmed "
+                                         "it.") % {"email": d["email"]})
         return redirect(reverse("identity:login"))

@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -51,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "identity.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -88,6 +88,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Throttle counters (and anything else cached) live in Redis when CACHE_URL is set
+# (e.g. redis://redis:6379/1), shared by every worker; a per-process memory cache otherwise.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -98,13 +102,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "identity.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
+]
+# Argon2 for new and changed passwords; older PBKDF2 hashes still verify and are re-hashed with
+# Argon2 at the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:home"
 LOGOUT_REDIRECT_URL = "identity:login"
 
-# Sessions expire after a working day and on browser close.
+# Sessions end a working day after sign-in (absolute, identity.middleware), after
+# SESSION_IDLE_TIMEOUT seconds without a request, and on browser close.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
 
@@ -118,7 +133,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "identity.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "identity.lockout.lockout_username"
 AXES_VERBOSE = False
+# The client address is the one the trusted reverse proxies saw: with N proxies in front, the N-th
+# entry from the right of X-Forwarded-For (identity.network.client_ip); 0 = REMOTE_ADDR (make run).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "identity.network.client_ip"
 # API tokens expire; a new one is obtained with username and password.
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
 
@@ -195,7 +215,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "jingzhidai.schema.AutoSchema",  # documents Idempotency-Key
     "EXCEPTION_HANDLER": "jingzhidai.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute")},
+    # Anonymous callers per client address (API self-check, token endpoint, /check/ page share
+    # "anon"); sign-up posts per address.
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/minute"),
+                               "signup": env("SIGNUP_RATE", default="20/hour")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "京质贷 Jingzhidai portal API",

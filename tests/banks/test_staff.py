@@ -1,12 +1,12 @@
 """Bank staff: a bank administrator manages its own officers and approvers, nothing else."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from banks import services
 from banks.models import StaffEvent
 from identity.choices import Role
-from identity.models import User
+from identity.models import ApiToken, User
+from identity.services import api_token_issue
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from ..factories import BranchFactory
@@ -91,10 +91,10 @@ def test_form_and_service_offer_the_same_roles(world, who, roles):
 
 
 def test_deactivate_revokes_tokens_and_reactivate(world):
-    Token.objects.create(user=world.officer)
+    api_token_issue(user=world.officer)
     services.staff_set_active(actor=world.bank_admin, account=world.officer, active=False)
     world.officer.refresh_from_db()
-    assert not world.officer.is_active and not Token.objects.filter(user=world.officer).exists()
+    assert not world.officer.is_active and not ApiToken.objects.filter(user=world.officer).exists()
     with pytest.raises(TransitionNotAllowed):
         services.staff_set_active(actor=world.bank_admin, account=world.officer, active=False)
     services.staff_set_active(actor=world.bank_admin, account=world.officer, active=True)

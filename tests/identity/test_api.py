@@ -38,14 +38,16 @@ def test_wrong_password_gets_a_clear_error_in_the_standard_shape(world):
 def test_expired_token_is_refused(world, settings):
     from datetime import timedelta
 
-    from rest_framework.authtoken.models import Token
+    from identity.models import ApiToken
+    from identity.services import api_token_issue
 
-    token = Token.objects.create(user=world.officer)
-    Token.objects.filter(pk=token.pk).update(created=token.created - settings.API_TOKEN_TTL - timedelta(seconds=1))
+    key = api_token_issue(user=world.officer)
+    token = ApiToken.objects.get(user=world.officer)
+    ApiToken.objects.filter(pk=token.pk).update(created=token.created - settings.API_TOKEN_TTL - timedelta(seconds=1))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(reverse("api:me")).status_code == 401
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_me_needs_authentication():
