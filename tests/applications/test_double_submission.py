@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from applications.choices import Status
 from applications.models import Application, Disbursement
 from identity.models import RequestRecord
+from identity.services import api_token_issue
 
 from ..helpers import client_for
 from .conftest import HELD
@@ -25,7 +25,7 @@ TOKEN_FIELD = re.compile(r'name="form_token" value="([0-9a-f]{32})"')
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)}")
     return client
 
 
