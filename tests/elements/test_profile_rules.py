@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from elements import rules
 from elements.choices import DistinctionStatus, EventKind, ListingKind, Source, SpotCheckResult
@@ -200,7 +200,8 @@ class TestMarketRegulationPenalties:
     ])
     def test_only_market_regulation_counts(self, world, authority, counts):
         penalty(world.ent, date(2025, 1, 10), no="罚1", authority=authority)
-        credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
+        with translation.override("en"):
+            credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
         assert credit.holds is not counts
         if not counts:
             assert len(credit.information) == 1 and "not a market-regulation case" in credit.information[0].message
@@ -237,7 +238,8 @@ class TestSpotCheckScopeAndWindow:
     def test_provincial_failed_check_is_shown_but_does_not_decide(self, world):
         s = spotcheck(world.ent, date(2025, 3, 1), level="provincial", authority="河北省市场监督管理局")
         assert s.scope == "elsewhere"
-        credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
+        with translation.override("en"):
+            credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
         assert credit.holds and len(credit.information) == 1
         assert "another province" in credit.information[0].message
 
@@ -257,14 +259,16 @@ class TestSpotCheckScopeAndWindow:
         spotcheck(world.ent, date(2023, 6, 1), production_batch="20221015")
         assert not holds(world.ent, date(2025, 10, 15))  # produced 3 years ago today: still inside
         assert holds(world.ent, date(2025, 10, 16))  # though checked less than 3 years ago
-        reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
+        with translation.override("en"):
+            reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
         assert reason.since == date(2022, 10, 15) and "production date" in reason.message
 
     def test_window_runs_from_the_check_date_without_a_production_date(self, world):
         spotcheck(world.ent, date(2023, 6, 1), production_batch="批号B2210")
         assert not holds(world.ent, date(2026, 6, 1))
         assert holds(world.ent, date(2026, 6, 2))
-        reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
+        with translation.override("en"):
+            reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
         assert "check date" in reason.message
 
     @pytest.mark.parametrize("cell,produced", [

@@ -259,3 +259,15 @@ def test_upsert_refuses_an_unknown_status_instead_of_storing_existing():
     assert "status_text" in e.value.extra["fields"]
     from identity.models import Enterprise
     assert not Enterprise.objects.filter(uscc=code).exists()
+
+
+@pytest.mark.django_db
+def test_self_check_page_explains_each_rule_chinese_first(client):
+    from django.urls import reverse
+
+    page = client.get(reverse("identity:check")).content.decode()
+    for words in ("登记机关和住所", "迁入北京", "中外合资经营企业", "撤销", "歇业", "清算", "登记库尚未收录",
+                  "列入满三年", "知识产权局", "其他部门的处罚仅供参考", "外省抽查仅供参考", "生产日期"):
+        assert words in page, words
+    page = client.get(reverse("identity:check"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "How the check decides" in page and "turns three years" in page
