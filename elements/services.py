@@ -81,7 +81,8 @@ def distinction_record(*, enterprise, element_type: ElementType, user, reason: s
     if element_type.is_retired:
         raise ApplicationError(_("%(type)s has been retired from the catalog.") % {"type": element_type.name},
                                code="retired_type")
-    if level and element_type.levels and level not in element_type.levels:
+    if (level and element_type.levels and level not in element_type.levels) or (
+            level and level not in DISTINCTION_LEVELS):
         raise ApplicationError(_("%(type)s is not granted at this level.") % {"type": element_type.name},
                                {"level": [str(_("Not an applicable level."))]}, code="invalid_level")
     if expires_on is None:

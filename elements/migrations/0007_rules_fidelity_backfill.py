@@ -32,6 +32,19 @@ CATALOG = {
     "infrastructure.hi_tech_certification": ("高精尖技术认证企业", None, "36个月：" + LOCAL),
     "innovation.ip_pilot": ("北京市知识产权试点", None, "36个月：" + LOCAL),
 }
+# The names of migration 0002, kept as aliases (published lists still use them).
+FORMER = {
+    "credit.no_abnormal_operation": "未列入经营异常名录",
+    "credit.no_serious_violation": "未列入严重违法失信名单",
+    "credit.no_failed_spotcheck_3y": "近3年产品质量监督抽查无不合格记录",
+    "brand.time_honored": "中华老字号",
+    "brand.standard_forerunner": "企业标准“领跑者”",
+    "infrastructure.standardization_pilot": "标准化试点示范项目企业",
+    "infrastructure.standards_secretariat": "承担国际、全国标准化技术组织秘书处",
+    "infrastructure.intl_standards_officer": "人员在国际标准组织技术机构中承担主席、副主席、召集人",
+    "infrastructure.hi_tech_certification": "高精尖技术认证",
+    "innovation.ip_pilot": "北京市知识产权试点单位",
+}
 LISTING_CONTENT = ["kind", "listed_on", "reason", "authority", "removed_on", "removal_reason", "removal_authority",
                    "restricted_until"]
 CHUNK = 5000
@@ -43,8 +56,9 @@ def catalog(apps, schema_editor):
         t = ElementType.objects.filter(code=code).first()
         if t is None:
             continue
-        if name and name != t.name:
-            t.aliases = [*dict.fromkeys([*(t.aliases or []), t.name])]
+        if name:
+            former = [FORMER[code]] if code in FORMER else []
+            t.aliases = [*dict.fromkeys([*(t.aliases or []), *former, *([t.name] if t.name != name else [])])]
             t.name = name
         if levels is not None:
             t.levels = levels

@@ -16,7 +16,7 @@ from identity.selectors import regulator_units_by_code
 from identity.services import enterprise_placement
 
 from .. import records
-from ..choices import DistinctionStatus, EventKind, Feed, Nature, Source
+from ..choices import DISTINCTION_LEVELS, DistinctionStatus, EventKind, Feed, Nature, Source
 from ..models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from ..selectors import today as today_local
 from ..services import default_expiry
@@ -249,6 +249,9 @@ class HonorApplier(RecordApplier):
         if t.is_retired:
             raise RowError(column, _("This element type has been retired from the catalog."), v["element"])
         level = v["level"]
+        if level and level not in DISTINCTION_LEVELS:
+            raise RowError(header_of(Feed.HONOR, "level"), _("A distinction is international, national, municipal "
+                                                             "or district, not provincial."), level)
         if level and t.levels and level not in t.levels:
             raise RowError(header_of(Feed.HONOR, "level"), _("%(type)s is not granted at this level.") % {
                 "type": t.name}, level)

@@ -423,3 +423,15 @@ def test_distinction_codes_leave_out_credit_conditions():
                     CategoryProfile("brand", "质量品牌", [HeldElement("brand.time_honored", "中华老字号", "brand")])])
     assert profile.distinction_codes() == ["brand.time_honored"]
     assert "credit.no_penalty_3y" in profile.held_codes()
+
+
+def test_a_provincial_level_is_not_a_distinction_level(world, tmp_path):
+    from elements.sync import run_file
+
+    from .conftest import write_csv
+
+    path = write_csv(tmp_path / "h.csv", "honor", [{"统一社会信用代码": world.ent.uscc, "要素名称": "质量管理体系认证（ISO 9001）",
+                                                    "级别": "省级", "授予日期": "2024-01-01"}])
+    batch = run_file(feed="honor", path=path)
+    assert (batch.inserted, batch.rejected) == (0, 1)
+    assert batch.rejects.get().column == "级别"
