@@ -58,23 +58,18 @@ def test_moved_in_enterprise_is_registered_in_beijing():
 
 
 @pytest.mark.django_db
-def test_moved_in_enterprise_without_beijing_placement_is_not_confirmed():
-    code = uscc.make_code("9", "1", "130100", "MA0T0102")
-    enterprise_upsert(uscc_code=code, name="石家庄某某有限公司", enterprise_type="有限责任公司(自然人投资或控股)",
-                      registration_authority="石家庄市市场监督管理局", address="河北省石家庄市长安区1号")
+@pytest.mark.parametrize("division,authority,address", [
+    ("130100", "石家庄市市场监督管理局", "河北省石家庄市长安区1号"),
+    # The registry decides against the code, too: a 11… code registered by another city's bureau.
+    ("110105", "长春市朝阳区市场监督管理局", "吉林省长春市朝阳区1号"),
+])
+def test_registered_elsewhere_is_not_in_beijing_whatever_the_code(division, authority, address):
+    code = uscc.make_code("9", "1", division, "MA0T0102")
+    enterprise_upsert(uscc_code=code, name="外地某某有限公司", enterprise_type="有限责任公司(自然人投资或控股)",
+                      registration_authority=authority, address=address)
     result = _en(code)
     assert result.in_registry and not result.beijing and not result.eligible
     assert any("not registered in Beijing" in r for r in result.reasons)
-
-
-@pytest.mark.django_db
-def test_beijing_code_registered_elsewhere_is_not_in_beijing():
-    """The registry decides against the code, too: a 11… code registered by another city's bureau."""
-    code = uscc.make_code("9", "1", "110105", "MA0T0103")
-    enterprise_upsert(uscc_code=code, name="长春某某有限公司", enterprise_type="有限责任公司(自然人投资或控股)",
-                      registration_authority="长春市朝阳区市场监督管理局", address="吉林省长春市朝阳区1号")
-    result = _en(code)
-    assert not result.beijing and not result.eligible
 
 
 @pytest.mark.parametrize("authority,address,expected", [
