@@ -106,6 +106,7 @@ def records(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("elements", "0006_rules_fidelity_fields")]
+    # The spot-check scope reads the districts (identity's reference data).
+    dependencies = [("elements", "0006_rules_fidelity_fields"), ("identity", "0002_seed_reference")]
     operations = [migrations.RunPython(catalog, migrations.RunPython.noop),
                   migrations.RunPython(records, migrations.RunPython.noop)]

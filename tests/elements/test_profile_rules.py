@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from elements import rules
@@ -13,6 +14,8 @@ from elements.choices import DistinctionStatus, EventKind, ListingKind, Source, 
 from elements.models import ChangeEvent, Distinction, ElementType, Listing, Penalty, SpotCheck
 from elements.records import content_hash, derived, record_key
 from elements.selectors import credit_summary, profile_get
+
+from ..helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -229,6 +232,9 @@ class TestMarketRegulationPenalties:
         credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
         assert [r.reference for r in credit.reasons] == ["京海市监罚〔2025〕9号"]
         assert [r.reference for r in credit.information] == ["京环罚〔2025〕9号"]
+        api = client_for(world, "city", api=True)
+        listed = api.get(reverse("api:penalty-list"), {"market_regulation": "false"}).json()["results"]
+        assert [(p["decision_no"], p["market_regulation"]) for p in listed] == [("京环罚〔2025〕9号", False)]
 
 
 class TestSpotCheckScopeAndWindow:
@@ -295,6 +301,8 @@ class TestSpotCheckScopeAndWindow:
         assert (batch.inserted, batch.rejected) == (2, 0)
         got = {s.model_spec: (s.level, s.scope, s.produced_on) for s in SpotCheck.objects.all()}
         assert got == {"A": ("provincial", "elsewhere", None), "B": ("municipal", "beijing", date(2024, 12, 1))}
+        listed = client_for(world, "city", api=True).get(reverse("api:spot-check-list"), {"scope": "elsewhere"}).json()
+        assert [x["model_spec"] for x in listed["results"]] == ["A"]
 
 
 def rules_conditions():
