@@ -51,7 +51,8 @@ class ElementTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ElementType
         fields = ["id", "code", "name", "name_en", "category", "category_name", "nature", "levels",
-                  "default_validity_months", "evidence", "feed", "retired", "retired_at", "retired_reason"]
+                  "default_validity_months", "notes", "aliases", "evidence", "feed", "retired", "retired_at",
+                  "retired_reason"]
 
 
 class ProvenanceMixin(serializers.Serializer):
@@ -84,21 +85,21 @@ class ListingSerializer(ProvenanceMixin, serializers.ModelSerializer):
     class Meta:
         model = Listing
         fields = [*RECORD_FIELDS, "kind", "listed_on", "reason", "authority", "removed_on", "removal_reason",
-                  "removal_authority"]
+                  "removal_authority", "restricted_until"]
 
 
 class PenaltySerializer(ProvenanceMixin, serializers.ModelSerializer):
     class Meta:
         model = Penalty
         fields = [*RECORD_FIELDS, "decision_no", "violation_type", "content", "authority", "decided_on",
-                  "annulled_on", "annulled_reason"]
+                  "market_regulation", "annulled_on", "annulled_reason"]
 
 
 class SpotCheckSerializer(ProvenanceMixin, serializers.ModelSerializer):
     class Meta:
         model = SpotCheck
         fields = [*RECORD_FIELDS, "level", "product", "model_spec", "production_batch", "checked_on", "result",
-                  "failed_items", "authority", "annulled_on", "annulled_reason"]
+                  "failed_items", "authority", "scope", "produced_on", "annulled_on", "annulled_reason"]
 
 
 class ChangeEventSerializer(serializers.ModelSerializer):

@@ -9,9 +9,16 @@ class Nature(models.TextChoices):
 
 
 class Level(models.TextChoices):
+    INTERNATIONAL = "international", pgettext_lazy("level", "International")
     NATIONAL = "national", pgettext_lazy("level", "National")
     MUNICIPAL = "municipal", pgettext_lazy("level", "Municipal")
     DISTRICT = "district", pgettext_lazy("level", "District")
+    # 省级: a province's own spot check (Beijing, a municipality, has none): shown, never deciding.
+    PROVINCIAL = "provincial", pgettext_lazy("level", "Provincial (another province)")
+
+
+# Levels a distinction of the catalog can have (notice §三); 省级 is not one of them.
+DISTINCTION_LEVELS = (Level.INTERNATIONAL, Level.NATIONAL, Level.MUNICIPAL, Level.DISTRICT)
 
 
 class Feed(models.TextChoices):
@@ -28,12 +35,23 @@ class Feed(models.TextChoices):
 
 
 LEVEL_WORDS = {
-    # How the published lists write a level (DOMAIN.md §5), normalised.
+    # How the published lists write a level (DOMAIN.md §5), normalised. 省级 is another
+    # province's level, not Beijing's municipal one (docs/decisions.md, rules fidelity).
+    "国际": Level.INTERNATIONAL, "国际级": Level.INTERNATIONAL, "international": Level.INTERNATIONAL,
     "国家": Level.NATIONAL, "国家级": Level.NATIONAL, "国抽": Level.NATIONAL, "national": Level.NATIONAL,
-    "市": Level.MUNICIPAL, "市级": Level.MUNICIPAL, "省级": Level.MUNICIPAL, "北京市": Level.MUNICIPAL,
-    "municipal": Level.MUNICIPAL,
+    "市": Level.MUNICIPAL, "市级": Level.MUNICIPAL, "北京市": Level.MUNICIPAL, "municipal": Level.MUNICIPAL,
     "区": Level.DISTRICT, "区级": Level.DISTRICT, "区县": Level.DISTRICT, "district": Level.DISTRICT,
+    "省": Level.PROVINCIAL, "省级": Level.PROVINCIAL, "省抽": Level.PROVINCIAL, "provincial": Level.PROVINCIAL,
 }
+
+
+class SpotCheckScope(models.TextChoices):
+    """Whose product spot check it was: the notice counts national, Beijing municipal and Beijing
+    district checks (§三.1); another province's is shown but does not decide credit."""
+
+    NATIONAL = "national", _("National check")
+    BEIJING = "beijing", _("Beijing municipal or district check")
+    ELSEWHERE = "elsewhere", _("Another province's check (shown, does not decide credit)")
 
 
 class Source(models.TextChoices):

@@ -57,10 +57,20 @@ def _failing_rows(pool):
                      "决定机关": e.registration_authority, "处罚决定日期": _d(ANCHOR - timedelta(days=90 * (i + 1)))}
                     for i, e in enumerate(penalty)],
         "spotcheck": [{CODE: e.uscc, "受检单位": e.name, "抽查级别": ["国家", "市", "区", "市级"][i],
-                       "产品名称": "电线电缆", "规格型号": f"BV-{i + 1}.5", "生产日期/批号": f"2025{i + 1:02d}01",
+                       "产品名称": "电线电缆", "规格型号": f"BV-{i + 1}.5",
+                       "生产日期/批号": f"{ANCHOR - timedelta(days=120 * (i + 1) + 60):%Y%m%d}",
                        "抽查日期": _d(ANCHOR - timedelta(days=120 * (i + 1))), "抽查结果": "不合格",
                        "不合格项目": "导体电阻", "组织机关": "北京市市场监督管理局"} for i, e in enumerate(spotcheck)],
     }
+    # Shown on the profile as information, deciding nothing (notice §三.1): another department's
+    # penalty and another province's failed check.
+    other_penalty, other_check = pool[16], pool[17]
+    rows["penalty"].append({CODE: other_penalty.uscc, "企业名称": other_penalty.name, "决定书文号": "京环罚〔2026〕31号",
+                            "违法行为类型": "未按规定申报排污", "处罚内容": "罚款1万元", "决定机关": "北京市生态环境局",
+                            "处罚决定日期": _d(ANCHOR - timedelta(days=100))})
+    rows["spotcheck"].append({CODE: other_check.uscc, "受检单位": other_check.name, "抽查级别": "省级", "产品名称": "儿童玩具",
+                              "规格型号": "TY-2", "生产日期/批号": "批号TY2503", "抽查日期": _d(ANCHOR - timedelta(days=200)),
+                              "抽查结果": "不合格", "不合格项目": "标志和说明", "组织机关": "河北省市场监督管理局"})
     return rows
 
 

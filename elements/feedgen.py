@@ -38,15 +38,19 @@ _INDUSTRY = ["通用设备制造业", "计算机、通信和其他电子设备�
              "软件和信息技术服务业", "仪器仪表制造业", "汽车制造业", "专业技术服务业"]
 _TYPES = ["有限责任公司(自然人投资或控股)"] * 6 + ["有限责任公司(法人独资)", "股份有限公司(非上市、自然人投资或控股)",
                                                   "有限责任公司分公司(自然人投资或控股)", "个人独资企业", "普通合伙企业"]
-_STATUS = ["存续"] * 12 + ["在业"] * 4 + ["吊销，未注销", "注销"]
+_STATUS = ["存续"] * 12 + ["在业"] * 3 + ["存续（在营、开业、在册）", "吊销，未注销", "注销", "清算", "歇业", "迁出"]
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 _ABNORMAL_REASONS = ["未按照《企业信息公示暂行条例》第八条规定的期限公示年度报告", "通过登记的住所或者经营场所无法联系",
                      "公示企业信息隐瞒真实情况、弄虚作假"]
 _SERIOUS_REASONS = ["被列入经营异常名录届满3年仍未履行相关义务", "提交虚假材料或者采取其他欺诈手段隐瞒重要事实，取得公司登记"]
 _VIOLATIONS = ["销售不合格产品", "虚假宣传", "未按规定标注产品标识", "生产销售假冒伪劣产品", "无照经营"]
+# Other departments' penalties reach the publicity system too (they do not decide quality credit).
+_OTHER_AUTHORITIES = ["北京市生态环境局", "国家税务总局北京市税务局", "北京市城市管理综合行政执法局", "北京市应急管理局"]
+_OTHER_PROVINCES = ["河北省市场监督管理局", "天津市市场监督管理局", "山东省市场监督管理局"]
 _PRODUCTS = ["电线电缆", "儿童玩具", "家用电器", "化肥", "建筑防水卷材", "食品相关产品", "电动自行车", "服装", "LED灯具"]
 _HONORS = [("中国质量奖", "国家"), ("北京市政府质量管理奖", "市"), ("中华老字号", "国家"), ("企业标准“领跑者”", "国家"),
+           ("承担国际、全国标准化技术组织秘书处企业", "国际"),
            ("北京市诚信品牌企业", "市"), ("质量管理体系认证（ISO 9001）", ""), ("环境管理体系认证（ISO 14001）", ""),
            ("北京市知识产权试点单位", "市"), ("中国专利奖优秀奖", "国家"), ("国际标准、国家标准牵头起草单位", "国家")]
 _ALPHA = uscc.ALPHABET
@@ -109,19 +113,27 @@ def _row(feed: str, i: int, code: str, rng: random.Random) -> dict:
                 "移出原因": "已补报年度报告并公示" if removed else "", "移出决定机关": authority if removed else ""}
     if feed == "penalty":
         decided = _day(rng, date(2019, 1, 1), 2500)
+        other = rng.random() < 0.2
         return {"统一社会信用代码": code, "企业名称": name,
-                "决定书文号": f"京{dname[:2]}市监罚〔{decided.year}〕{rng.randint(1, 9999)}号",
+                "决定书文号": f"京{dname[:2]}{'环' if other else '市监'}罚〔{decided.year}〕{rng.randint(1, 9999)}号",
                 "违法行为类型": rng.choice(_VIOLATIONS), "处罚内容": f"罚款{rng.randint(1, 50) * 1000}元",
-                "决定机关": authority, "处罚决定日期": _fmt_date(decided, rng)}
+                "决定机关": rng.choice(_OTHER_AUTHORITIES) if other else authority,
+                "处罚决定日期": _fmt_date(decided, rng)}
     if feed == "spotcheck":
         checked = _day(rng, date(2019, 1, 1), 2500)
         failed = rng.random() < 0.15
-        return {"统一社会信用代码": code, "受检单位": name, "抽查级别": rng.choice(["国家", "市", "区", "国家级", "市级", "区级"]),
+        level = rng.choice(["国家", "市", "区", "国家级", "市级", "区级", "省级"])
+        organiser = ({"国": "国家市场监督管理总局", "市": "北京市市场监督管理局", "区": authority}[level[0]]
+                     if level != "省级" else rng.choice(_OTHER_PROVINCES))
+        # 生产日期/批号: a production date before the check, or a batch number only.
+        produced = checked - timedelta(days=rng.randint(10, 400))
+        batch = rng.choice([produced.strftime("%Y%m%d"), produced.isoformat(), f"批号{rng.choice('ABCK')}{produced:%y%m}"])
+        return {"统一社会信用代码": code, "受检单位": name, "抽查级别": level,
                 "产品名称": rng.choice(_PRODUCTS), "规格型号": f"{rng.choice('ABCDK')}-{rng.randint(10, 999)}",
-                "生产日期/批号": f"{checked.year}{checked.month:02d}{rng.randint(1, 28):02d}",
+                "生产日期/批号": batch,
                 "抽查日期": _fmt_date(checked, rng), "抽查结果": "不合格" if failed else "合格",
                 "不合格项目": rng.choice(["标志和说明", "绝缘电阻", "甲醛含量", "导体电阻"]) if failed else "",
-                "组织机关": rng.choice(["国家市场监督管理总局", "北京市市场监督管理局", authority])}
+                "组织机关": organiser}
     if feed == "honor":
         item, level = rng.choice(_HONORS)
         granted = _day(rng, date(2018, 1, 1), 2500)
@@ -147,7 +159,7 @@ def _malform(feed: str, row: dict, rng: random.Random) -> dict:
                 row[key] = "2024-13-45"
     else:  # empty required value or unknown enumeration
         if feed == "spotcheck":
-            row["抽查级别"] = "省级"
+            row["抽查级别"] = "乡镇级"
         elif feed == "honor":
             row["要素名称"] = "不存在的荣誉"
         else:

@@ -13,6 +13,7 @@ from .choices import (
     ListingKind,
     Source,
     SpotCheckResult,
+    SpotCheckScope,
 )
 from .models import ChangeEvent, Distinction, ElementCategory, ImportBatch, Listing, Penalty, SpotCheck
 
@@ -59,19 +60,21 @@ class PenaltyFilter(RecordFilter):
                                               lookup_expr="gte")
     decided_before = django_filters.DateFilter(label=_("Decided on or before"), field_name="decided_on",
                                                lookup_expr="lte")
+    market_regulation = django_filters.BooleanFilter(label=_("market-regulation case"))
 
     class Meta:
         model = Penalty
-        fields = ["q", "enterprise", "decided_after", "decided_before", "source", "batch"]
+        fields = ["q", "enterprise", "decided_after", "decided_before", "market_regulation", "source", "batch"]
 
 
 class SpotCheckFilter(RecordFilter):
     result = django_filters.ChoiceFilter(label=_("Result"), choices=SpotCheckResult.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    scope = django_filters.ChoiceFilter(label=_("whose check"), choices=SpotCheckScope.choices)
 
     class Meta:
         model = SpotCheck
-        fields = ["q", "enterprise", "result", "level", "source", "batch"]
+        fields = ["q", "enterprise", "result", "level", "scope", "source", "batch"]
 
 
 class ChangeEventFilter(django_filters.FilterSet):

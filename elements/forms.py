@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jingzhidai.forms import BootstrapMixin
 
-from .choices import SYNC_FEEDS, Level
+from .choices import DISTINCTION_LEVELS, SYNC_FEEDS, Level
 from .models import ElementType
 from .selectors import claimable_types
 
-LEVEL_CHOICES = Level.choices
+LEVEL_CHOICES = [(v, label) for v, label in Level.choices if v in DISTINCTION_LEVELS]
 
 
 class ElementTypeForm(BootstrapMixin, forms.ModelForm):
@@ -17,8 +17,8 @@ class ElementTypeForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = ElementType
-        fields = ["code", "category", "name", "name_en", "levels", "default_validity_months", "evidence", "feed",
-                  "order"]
+        fields = ["code", "category", "name", "name_en", "levels", "default_validity_months", "notes", "evidence",
+                  "feed", "order"]
         labels = {"order": _("Display order")}
 
     def __init__(self, *args, **kwargs):

@@ -17,6 +17,7 @@ from .choices import (
     Nature,
     Source,
     SpotCheckResult,
+    SpotCheckScope,
 )
 
 
@@ -54,6 +55,12 @@ class ElementType(models.Model):
         _("default validity (months)"), null=True, blank=True,
         help_text=_("For distinctions that expire (certifications typically 36 months)."))
     evidence = models.CharField(_("what evidence proves it"), max_length=300, blank=True)
+    notes = models.CharField(
+        _("notes"), max_length=500, blank=True,
+        help_text=_("Where the default validity comes from (the rule or document), or that it is a local default."))
+    aliases = models.JSONField(
+        _("other names on published lists"), default=list, blank=True,
+        help_text=_("Names the published lists use for this element besides the catalog name."))
     feed = models.CharField(_("feed that supplies it"), max_length=20, choices=Feed.choices)
     order = models.PositiveSmallIntegerField(default=0)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
@@ -221,6 +228,9 @@ class Listing(Record):
     removed_on = models.DateField(_("removed"), null=True, blank=True)
     removal_reason = models.CharField(_("reason for removal"), max_length=500, blank=True)
     removal_authority = models.CharField(_("removal authority"), max_length=200, blank=True)
+    # A longer restriction the record states (a serious listing otherwise stops counting three
+    # years after the listing date, elements.rules.serious_listing_ends).
+    restricted_until = models.DateField(_("restriction stated until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-listed_on", "id"]
@@ -242,6 +252,9 @@ class Penalty(Record):
     content = models.CharField(_("penalty"), max_length=1000, blank=True)
     authority = models.CharField(_("deciding authority"), max_length=200, blank=True)
     decided_on = models.DateField(_("decision date"))
+    # Derived from the authority at import (elements.rules.market_regulation_of): None when the
+    # record names no authority. Only market-regulation cases decide credit (notice §三.1).
+    market_regulation = models.BooleanField(_("market-regulation case"), null=True, blank=True, default=None)
     annulled_on = models.DateField(_("annulled"), null=True, blank=True)
     annulled_reason = models.CharField(_("reason for annulment"), max_length=300, blank=True)
 
@@ -264,6 +277,11 @@ class SpotCheck(Record):
     result = models.CharField(_("result"), max_length=10, choices=SpotCheckResult.choices)
     failed_items = models.CharField(_("failed items"), max_length=1000, blank=True)
     authority = models.CharField(_("organising authority"), max_length=200, blank=True)
+    # Derived at import (elements.rules): whose check it was, and the production date when the
+    # list's 生产日期/批号 gives one (the 3-year window runs from it).
+    scope = models.CharField(_("whose check"), max_length=20, choices=SpotCheckScope.choices,
+                             default=SpotCheckScope.BEIJING)
+    produced_on = models.DateField(_("production date"), null=True, blank=True)
     annulled_on = models.DateField(_("annulled"), null=True, blank=True)
     annulled_reason = models.CharField(_("reason for annulment"), max_length=300, blank=True)
 

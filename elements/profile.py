@@ -42,6 +42,9 @@ class QualityCredit:
     holds: bool
     reasons: list[CreditReason] = field(default_factory=list)
     conditions: dict[str, bool] = field(default_factory=dict)  # condition code -> holds
+    # Records shown but not deciding (another department's penalty, another province's spot
+    # check, a serious listing past its three years), each with why it does not count.
+    information: list[CreditReason] = field(default_factory=list)
 
 
 @dataclass

@@ -6,18 +6,33 @@ record arriving later in a feed meet on the same key."""
 from datetime import date, timedelta
 from hashlib import blake2b
 
+from . import rules
 from .choices import DistinctionStatus, EventKind, SpotCheckResult
 from .models import Distinction, Listing, Penalty, SpotCheck
 
 CONTENT_FIELDS = {
     Distinction: ["element_type_id", "level", "issuer", "certificate_no", "granted_on", "expires_on"],
-    Listing: ["kind", "listed_on", "reason", "authority", "removed_on", "removal_reason", "removal_authority"],
+    Listing: ["kind", "listed_on", "reason", "authority", "removed_on", "removal_reason", "removal_authority",
+              "restricted_until"],
     Penalty: ["decision_no", "violation_type", "content", "authority", "decided_on"],
     SpotCheck: ["level", "product", "model_spec", "production_batch", "checked_on", "result", "failed_items",
                 "authority"],
 }
 RECORD_TYPES = {Distinction: "distinction", Listing: "listing", Penalty: "penalty", SpotCheck: "spotcheck"}
 REMOVAL_FIELDS = ("removed_on", "removal_reason", "removal_authority")
+# What the rules read, derived from the content when a record is written (never from a feed
+# column of its own): a change of the deriving rule needs a data migration that derives again.
+DERIVED_FIELDS = {Penalty: ["market_regulation"], SpotCheck: ["scope", "produced_on"]}
+
+
+def derived(model, values: dict) -> dict:
+    if model is Penalty:
+        return {"market_regulation": rules.market_regulation_of(values.get("authority") or "",
+                                                                values.get("decision_no") or "")}
+    if model is SpotCheck:
+        return {"scope": str(rules.spotcheck_scope(values["level"], values.get("authority") or "")),
+                "produced_on": rules.produced_on_of(values.get("production_batch") or "", values["checked_on"])}
+    return {}
 
 
 def digest(*parts) -> str:

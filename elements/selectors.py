@@ -138,7 +138,9 @@ def _d(day) -> str:
     return date_format(day, "Y-m-d") if day else ""
 
 
-def _listing_reason(listing: Listing) -> CreditReason:
+def _listing_reason(listing: Listing, as_of: date) -> tuple[CreditReason, bool]:
+    """The reason a listing gives, and whether it counts on `as_of` (a serious listing stops
+    counting three years after its listing date, elements.rules.serious_listing_ends)."""
     if listing.kind == ListingKind.ABNORMAL:
         condition = CONDITION_ABNORMAL
         message = _("On the abnormal-operation list (经营异常名录) since %(since)s, by %(authority)s: %(reason)s") % {
@@ -147,27 +149,49 @@ def _listing_reason(listing: Listing) -> CreditReason:
         remedy = _("Correct the cause of the listing (for example file the annual report or register the "
                    "correct address), then apply to %(authority)s for removal from the list. Credit holds "
                    "again from the removal date.") % {"authority": listing.authority or _("the deciding authority")}
+        return CreditReason(condition=condition, message=message, authority=listing.authority,
+                            since=listing.listed_on, until=None, reference=listing.reason, remedy=remedy), True
+    ends = rules.serious_listing_ends(listed_on=listing.listed_on, removed_on=listing.removed_on,
+                                      restricted_until=listing.restricted_until)
+    params = {"since": _d(listing.listed_on), "authority": listing.authority or _("unknown authority"),
+              "reason": listing.reason or _("no reason given"), "ends": _d(ends)}
+    if ends <= as_of:
+        message = _("Was on the serious illegal and dishonest list (严重违法失信名单) from %(since)s, by "
+                    "%(authority)s: %(reason)s. It no longer counts from %(ends)s: a listing ends three years "
+                    "after it was made (SAMR Order No. 44 of 2021), even where the list shows no removal "
+                    "date.") % params
+        return CreditReason(condition=CONDITION_SERIOUS, message=message, authority=listing.authority,
+                            since=listing.listed_on, until=ends - timedelta(days=1), reference=listing.reason), False
+    message = _("On the serious illegal and dishonest list (严重违法失信名单) since %(since)s, by "
+                "%(authority)s: %(reason)s") % params
+    if listing.restricted_until is not None and ends > rules.add_years(listing.listed_on, rules.SERIOUS_LIST_YEARS):
+        term = _("The record states a restriction until %(day)s, so it counts until then.") % {
+            "day": _d(listing.restricted_until)}
     else:
-        condition = CONDITION_SERIOUS
-        message = _("On the serious illegal and dishonest list (严重违法失信名单) since %(since)s, by "
-                    "%(authority)s: %(reason)s") % {
-            "since": _d(listing.listed_on), "authority": listing.authority or _("unknown authority"),
-            "reason": listing.reason or _("no reason given")}
-        remedy = _("Once the conditions for credit restoration (信用修复) are met, apply to %(authority)s for "
-                   "removal from the list. Credit holds again from the removal date.") % {
-            "authority": listing.authority or _("the deciding authority")}
-    return CreditReason(condition=condition, message=message, authority=listing.authority, since=listing.listed_on,
-                        until=None, reference=listing.reason, remedy=remedy)
+        term = _("Without an earlier removal it stops counting on %(ends)s, three years after the listing "
+                 "(SAMR Order No. 44 of 2021).") % params
+    remedy = _("Once the conditions for credit restoration (信用修复) are met, apply to %(authority)s for "
+               "removal from the list. Credit holds again from the removal date.") % {
+        "authority": listing.authority or _("the deciding authority")}
+    return CreditReason(condition=CONDITION_SERIOUS, message=message, authority=listing.authority,
+                        since=listing.listed_on, until=ends - timedelta(days=1), reference=listing.reason,
+                        remedy=f"{term} {remedy}"), True
 
 
 def _penalty_reason(p: Penalty) -> CreditReason:
     until = rules.last_day_counted(p.decided_on)
+    params = {"no": p.decision_no, "day": _d(p.decided_on), "authority": p.authority or _("unknown authority"),
+              "violation": p.violation_type or _("violation"), "until": _d(until)}
+    if not rules.penalty_counts(p.market_regulation):
+        return CreditReason(
+            condition=CONDITION_PENALTY,
+            message=_("Administrative penalty %(no)s of %(day)s by %(authority)s (%(violation)s): not a "
+                      "market-regulation case, shown for information; it does not decide quality credit.") % params,
+            authority=p.authority, since=p.decided_on, until=until, reference=p.decision_no)
     return CreditReason(
         condition=CONDITION_PENALTY,
         message=_("Administrative penalty %(no)s of %(day)s by %(authority)s (%(violation)s): counts until "
-                  "%(until)s") % {"no": p.decision_no, "day": _d(p.decided_on),
-                                  "authority": p.authority or _("unknown authority"),
-                                  "violation": p.violation_type or _("violation"), "until": _d(until)},
+                  "%(until)s") % params,
         authority=p.authority, since=p.decided_on, until=until, reference=p.decision_no,
         remedy=_("A penalty counts for 3 years from its decision date; from %(next)s this one no longer does. "
                  "If the decision was annulled on review or in court, ask your district bureau to record the "
@@ -176,19 +200,33 @@ def _penalty_reason(p: Penalty) -> CreditReason:
 
 
 def _spotcheck_reason(s: SpotCheck) -> CreditReason:
-    until = rules.last_day_counted(s.checked_on)
+    start = rules.spotcheck_window_start(produced_on=s.produced_on, checked_on=s.checked_on)
+    until = rules.last_day_counted(start)
+    params = {"level": s.get_level_display(), "product": s.product, "day": _d(s.checked_on),
+              "authority": s.authority or _("unknown authority"),
+              "items": f" ({s.failed_items})" if s.failed_items else "", "until": _d(until)}
+    reference = " ".join(x for x in (s.product, s.model_spec, s.production_batch) if x)
+    if not rules.spotcheck_counts(s.scope):
+        return CreditReason(
+            condition=CONDITION_SPOTCHECK,
+            message=_("Failed %(level)s product-quality spot check of %(product)s on %(day)s by %(authority)s"
+                      "%(items)s: another province's check, shown for information; the notice counts national, "
+                      "Beijing municipal and Beijing district checks.") % params,
+            authority=s.authority, since=start, until=until, reference=reference)
+    if s.produced_on:
+        window = _("counted from the production date %(day)s (the notice counts products made in the last 3 "
+                   "years)") % {"day": _d(s.produced_on)}
+    else:
+        window = _("counted from the check date (the list gives no production date)")
     return CreditReason(
         condition=CONDITION_SPOTCHECK,
         message=_("Failed %(level)s product-quality spot check of %(product)s on %(day)s by %(authority)s"
-                  "%(items)s: counts until %(until)s") % {
-            "level": s.get_level_display(), "product": s.product, "day": _d(s.checked_on),
-            "authority": s.authority or _("unknown authority"),
-            "items": f" ({s.failed_items})" if s.failed_items else "", "until": _d(until)},
-        authority=s.authority, since=s.checked_on, until=until,
-        reference=" ".join(x for x in (s.product, s.model_spec, s.production_batch) if x),
-        remedy=_("A failed spot check counts for 3 years from the check date; from %(next)s this one no longer "
-                 "does. If the result was overturned on re-inspection, ask your district bureau to record "
-                 "it.") % {"next": _d(until + timedelta(days=1))},
+                  "%(items)s: counts until %(until)s, %(window)s") % {**params, "window": window},
+        authority=s.authority, since=start, until=until, reference=reference,
+        remedy=_("A failed spot check counts for 3 years from the production date of the product checked (the "
+                 "check date when the list gives none); from %(next)s this one no longer does. If the result was "
+                 "overturned on re-inspection, ask your district bureau to record it.") % {
+            "next": _d(until + timedelta(days=1))},
     )
 
 
@@ -233,12 +271,19 @@ def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> Quality
         Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of),
     ).order_by("granted_on", "id")
 
-    reasons = [_listing_reason(x) for x in listings]
-    reasons += [_penalty_reason(p) for p in penalties if rules.counts_on(p.decided_on, as_of)]
-    reasons += [_spotcheck_reason(s) for s in spotchecks if rules.counts_on(s.checked_on, as_of)]
+    reasons, information = [], []
+    for x in listings:
+        reason, counts = _listing_reason(x, as_of)
+        (reasons if counts else information).append(reason)
+    for p in penalties:
+        if rules.counts_on(p.decided_on, as_of):
+            (reasons if rules.penalty_counts(p.market_regulation) else information).append(_penalty_reason(p))
+    for s in spotchecks:
+        if rules.counts_on(rules.spotcheck_window_start(produced_on=s.produced_on, checked_on=s.checked_on), as_of):
+            (reasons if rules.spotcheck_counts(s.scope) else information).append(_spotcheck_reason(s))
     failing = {r.condition for r in reasons}
     conditions = {code: code not in failing for code in CONDITIONS}
-    credit = QualityCredit(holds=not failing, reasons=reasons, conditions=conditions)
+    credit = QualityCredit(holds=not failing, reasons=reasons, conditions=conditions, information=information)
 
     by_category = {c.code: CategoryProfile(code=c.code, name=c.name) for c in categories}
     for code in CONDITIONS:

@@ -17,7 +17,7 @@ from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError, full_clean_or_raise
 
 from . import records
-from .choices import DistinctionStatus, EventKind, Feed, Level, Nature, Source
+from .choices import DISTINCTION_LEVELS, DistinctionStatus, EventKind, Feed, ListingKind, Nature, Source
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from .selectors import today as today_local
 
@@ -54,6 +54,8 @@ def _save_new(model, obj, *, user, reason, source):
     values = {f: getattr(obj, f) for f in records.CONTENT_FIELDS[model]}
     obj.key = records.record_key(model, obj.enterprise_id, values)
     obj.content_hash = records.content_hash(model, values)
+    for name, value in records.derived(model, values).items():
+        setattr(obj, name, value)
     if model.objects.filter(key=obj.key).exists():
         raise ApplicationError(_("The library already has this record."), code="duplicate")
     full_clean_or_raise(obj, exclude=("key", "content_hash"))  # derived on save
@@ -79,7 +81,8 @@ def distinction_record(*, enterprise, element_type: ElementType, user, reason: s
     if element_type.is_retired:
         raise ApplicationError(_("%(type)s has been retired from the catalog.") % {"type": element_type.name},
                                code="retired_type")
-    if level and element_type.levels and level not in element_type.levels:
+    if (level and element_type.levels and level not in element_type.levels) or (
+            level and level not in DISTINCTION_LEVELS):
         raise ApplicationError(_("%(type)s is not granted at this level.") % {"type": element_type.name},
                                {"level": [str(_("Not an applicable level."))]}, code="invalid_level")
     if expires_on is None:
@@ -122,10 +125,13 @@ def distinction_revoke(*, distinction: Distinction, user, reason: str, revoked_o
 
 @transaction.atomic
 def listing_record(*, enterprise, kind: str, listed_on: date, user, entry_reason: str, reason: str = "",
-                   authority: str = "") -> Listing:
+                   authority: str = "", restricted_until: date | None = None) -> Listing:
     _require_regulator(user, enterprise.pk)
     _require_reason(entry_reason)
+    if restricted_until is not None and restricted_until < listed_on:
+        raise ApplicationError(_("The restriction ends before the listing date."), code="invalid_dates")
     obj = Listing(enterprise=enterprise, kind=kind, listed_on=listed_on, reason=reason, authority=authority,
+                  restricted_until=restricted_until if kind == ListingKind.SERIOUS else None,
                   source=Source.REGULATOR, entered_by=user, entry_reason=entry_reason)
     return _save_new(Listing, obj, user=user, reason=entry_reason, source=Source.REGULATOR)
 
@@ -211,7 +217,7 @@ def element_type_save(*, element_type: ElementType, user, reason: str = "") -> E
                                  "rules change, not a catalog entry."), code="invalid_nature")
     if element_type.category_id and element_type.category_id != "credit":
         element_type.nature = Nature.DISTINCTION
-    bad = [lv for lv in element_type.levels or [] if lv not in Level.values]
+    bad = [lv for lv in element_type.levels or [] if lv not in DISTINCTION_LEVELS]
     if bad:
         raise ApplicationError(_("Unknown level: %(levels)s") % {"levels": ", ".join(bad)}, code="invalid_level")
     full_clean_or_raise(element_type)
@@ -227,6 +233,11 @@ def element_type_retire(*, element_type: ElementType, user, reason: str) -> Elem
     _require_catalog_role(user)
     _require_reason(reason)
     t = ElementType.objects.select_for_update().get(pk=element_type.pk)
+    if t.nature == Nature.CONDITION:
+        # Retiring one would say "retired" and change nothing: the rules, not the catalog, decide.
+        raise ApplicationError(_("The four credit conditions are fixed by notice §3.1 and cannot be retired: "
+                                 "changing them needs a new version of the rules, not a catalog change."),
+                               code="condition_not_retirable")
     if t.is_retired:
         raise ApplicationError(_("This element type is already retired."), code="already_retired")
     t.retired_at = timezone.now()

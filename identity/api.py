@@ -115,11 +115,14 @@ class CheckResultSerializer(serializers.Serializer):
     uscc = serializers.CharField()
     valid = serializers.BooleanField()
     errors = serializers.ListField(child=serializers.CharField())
-    beijing = serializers.BooleanField()
+    beijing = serializers.BooleanField(
+        help_text="Registered in Beijing: from the registry's registration authority and address; for a code "
+                  "not in the registry, only what its division digits suggest.")
     district = DistrictSerializer(allow_null=True)
     regulator_unit = RegulatorUnitSerializer(allow_null=True)
     in_registry = serializers.BooleanField()
-    eligible = serializers.BooleanField()
+    eligible = serializers.BooleanField(
+        help_text="Notice §二(一). Never true for a code the registry does not list (not confirmed).")
     reasons = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField(allow_blank=True)
     quality_credit = serializers.DictField(

@@ -31,6 +31,7 @@ class LegalForm(models.TextChoices):
     BRANCH = "branch", _("Branch (not a legal person)")
     SOLE_PROPRIETORSHIP = "sole_proprietorship", _("Sole proprietorship (not a legal person)")
     PARTNERSHIP = "partnership", _("Partnership (not a legal person)")
+    NON_LEGAL_PERSON = "non_legal_person", _("Not a legal person (非法人)")
     INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
     COOPERATIVE = "cooperative", _("Farmers' cooperative")
     OTHER = "other", _("Other")
@@ -42,6 +43,10 @@ class RegistrationStatus(models.TextChoices):
     REVOKED = "revoked", _("Licence revoked (吊销)")
     DEREGISTERED = "deregistered", _("Deregistered (注销)")
     MOVED_OUT = "moved_out", _("Moved out (迁出)")
+    CANCELLED = "cancelled", _("Registration cancelled (撤销)")
+    SUSPENDED = "suspended", _("Business suspended (歇业)")
+    LIQUIDATING = "liquidating", _("In liquidation (清算)")
+    STOPPED = "stopped", _("Business stopped (停业)")
 
 
 class SecurityEventKind(models.TextChoices):

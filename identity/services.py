@@ -28,11 +28,16 @@ NOT_ELIGIBLE_STATUSES = {
     RegistrationStatus.REVOKED: _("Its business licence has been revoked (吊销)."),
     RegistrationStatus.DEREGISTERED: _("It has been deregistered (注销)."),
     RegistrationStatus.MOVED_OUT: _("It has moved its registration out of Beijing (迁出)."),
+    RegistrationStatus.CANCELLED: _("Its registration has been cancelled (撤销)."),
+    RegistrationStatus.SUSPENDED: _("It has suspended its business (歇业)."),
+    RegistrationStatus.LIQUIDATING: _("It is in liquidation (清算): it may only carry on what the liquidation needs."),
+    RegistrationStatus.STOPPED: _("It has stopped its business (停业)."),
 }
 NOT_LEGAL_PERSON = {
     LegalForm.BRANCH: _("It is a branch (分公司), not an independent legal person: the head office applies."),
     LegalForm.SOLE_PROPRIETORSHIP: _("It is a sole proprietorship (个人独资企业), not an independent legal person."),
     LegalForm.PARTNERSHIP: _("It is a partnership (合伙企业), not an independent legal person."),
+    LegalForm.NON_LEGAL_PERSON: _("Its enterprise type says it is not a legal person (非法人)."),
     LegalForm.INDIVIDUAL_BUSINESS: _("It is an individual business (个体工商户), not an enterprise."),
     LegalForm.COOPERATIVE: _("It is a farmers' cooperative (农民专业合作社), not an enterprise."),
     LegalForm.OTHER: _("Its enterprise type does not show an independent legal person."),
@@ -67,14 +72,18 @@ def register_check_extension(func):
 
 
 def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) -> Eligibility:
-    """The public self-check: code rules, then registration data when the registry has it.
+    """The public self-check (notice §二(一)): code rules, then the registry, which decides.
+    Registered in Beijing comes from the registration authority and address (a code keeps its
+    division digits when an enterprise moves in), legal-person status from the enterprise type;
+    a code the registry does not list is not confirmed, whatever its digits say (branches,
+    partnerships and sole proprietorships carry 91… codes too).
     Pass `enterprise` when its registry record is loaded already (pages of an enterprise): it
     is then not read again. Extensions receive the `Eligibility`, whose `enterprise` is that
     record (or the one read here, or None)."""
     if enterprise is not None:
         code = enterprise.uscc
-    result = uscc.check(code)
-    out = Eligibility(uscc=result.code, valid=result.valid, errors=result.messages, beijing=result.beijing)
+    result = uscc.check(code, require_beijing=False)
+    out = Eligibility(uscc=result.code, valid=result.valid, errors=result.messages)
     if not result.valid:
         out.reasons.append(_("The code is not a valid unified social credit code."))
         return out
@@ -82,8 +91,6 @@ def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) ->
     out.enterprise = ent
     out.in_registry = ent is not None
     reasons = out.reasons
-    if not result.beijing:
-        reasons.append(_("It is not registered in Beijing."))
     if result.code[0] != uscc.MARKET_REGULATION:
         reasons.append(_("The code was not issued by market regulation to an enterprise (1st character %(c)s).")
                        % {"c": result.code[0]})
@@ -92,12 +99,27 @@ def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) ->
     elif result.code[1] == uscc.KIND_FARMERS_COOPERATIVE:
         reasons.append(NOT_LEGAL_PERSON[LegalForm.COOPERATIVE])
     if ent is None:
-        out.note = str(_("This code is not in the enterprise registry; it was checked on the code alone."))
+        # The division digits are only a hint here, and a code alone cannot show legal-person status.
+        out.beijing = result.code[2:4] == "11"
+        if not out.beijing:
+            reasons.append(_("The division digits of the code (%(division)s) are not Beijing's: unless it has "
+                             "moved its registration to Beijing, it is not registered in Beijing.")
+                           % {"division": result.code[2:8]})
+        reasons.append(_("The enterprise registry does not list this code yet, so the portal cannot confirm that "
+                         "it is registered in Beijing and is an independent legal person. Ask your district "
+                         "market regulation bureau (or 北京市市场监督管理局) to check its registration."))
+        out.note = str(_("This code is not in the enterprise registry: only the code itself was checked."))
     else:
         out.district = ent.district
         out.regulator_unit = ent.regulator_unit
-        if ent.district_id is None and ent.regulator_unit_id is None and result.beijing:
+        beijing = registry.beijing_of(authority=ent.registration_authority, address=ent.address,
+                                      districts=district_names())
+        out.beijing = bool(beijing)
+        if beijing is None:
             reasons.append(_("Its registration data do not place it in Beijing."))
+        elif not beijing:
+            reasons.append(_("It is not registered in Beijing (registration authority: %(authority)s).")
+                           % {"authority": ent.registration_authority or ent.address})
         if ent.legal_form != LegalForm.LEGAL_PERSON:
             message = NOT_LEGAL_PERSON[ent.legal_form]
             if message not in reasons:
@@ -132,6 +154,11 @@ def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", l
     district, unit_code = enterprise_placement(authority=registration_authority, address=address, code=result.code)
     units = regulator_units_by_code()
     unit = units.get(unit_code) if unit_code else None
+    status = registry.status_of(status_text)
+    if status is None and (status_text or "").strip():
+        # Never stored as 存续: the sync rejects the row the same way.
+        message = _("Unknown registration status: %(text)s") % {"text": status_text}
+        raise ApplicationError(message, {"fields": {"status_text": [str(message)]}}, code="unknown_status")
     values = dict(
         name=name.strip(),
         enterprise_type=enterprise_type,
@@ -141,7 +168,7 @@ def enterprise_upsert(*, uscc_code: str, name: str, enterprise_type: str = "", l
         established_on=established_on,
         registration_authority=registration_authority,
         address=address,
-        status=registry.status_of(status_text) or RegistrationStatus.EXISTING,
+        status=status or RegistrationStatus.EXISTING,
         industry=industry,
         district_id=district,
         regulator_unit=unit,
@@ -214,8 +241,9 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
     Whether the username is free is not said here (anyone can sign up, so the answer would tell
     who has an account): a taken name creates nothing and returns None, and the e-mail address
     given is told, exactly as a created account is told (after commit)."""
-    result = uscc.check(uscc_code)
-    if not result.valid or not result.beijing:
+    # The registry decides (an enterprise that moved to Beijing keeps a code from elsewhere).
+    result = uscc.check(uscc_code, require_beijing=False)
+    if not result.valid:
         raise ApplicationError(" ".join(result.messages), {"fields": {"uscc": result.messages}}, code="invalid_uscc")
     ent = enterprise_get(result.code)
     if ent is None:

@@ -16,7 +16,7 @@ from identity.selectors import regulator_units_by_code
 from identity.services import enterprise_placement
 
 from .. import records
-from ..choices import DistinctionStatus, EventKind, Feed, Nature, Source
+from ..choices import DISTINCTION_LEVELS, DistinctionStatus, EventKind, Feed, Nature, Source
 from ..models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from ..selectors import today as today_local
 from ..services import default_expiry
@@ -170,7 +170,7 @@ class RecordApplier(Applier):
                 out.unchanged += 1
                 continue
             values = {"key": key, "content_hash": digest, "enterprise_id": row.uscc,
-                      "updated_batch_id": self.batch.pk, **row.values}
+                      "updated_batch_id": self.batch.pk, **row.values, **records.derived(model, row.values)}
             if model is Distinction:
                 revoked = old is not None and old["status"] == DistinctionStatus.REVOKED
                 values["status"] = DistinctionStatus.REVOKED if revoked else records.distinction_status(
@@ -186,7 +186,8 @@ class RecordApplier(Applier):
                 events += records.events_for(model, enterprise_id=row.uscc, record_id=pk, old=None,
                                              new=row.values, today=self.today, provenance=self.provenance(row.number))
         if changed:
-            fields = [*records.CONTENT_FIELDS[model], "content_hash", "updated_batch", "updated_at", *extra]
+            fields = [*records.CONTENT_FIELDS[model], *records.DERIVED_FIELDS.get(model, []), "content_hash",
+                      "updated_batch", "updated_at", *extra]
             model.objects.bulk_update([o for o, _r, _old in changed], fields, batch_size=1000)
             for obj, row, old in changed:
                 events += records.events_for(model, enterprise_id=row.uscc, record_id=obj.pk, old=old,
@@ -215,11 +216,12 @@ def _type_name(name: str) -> str:
 
 
 def element_types_by_name(types) -> dict:
-    """Name, English name, code, the name without its parenthesis and the parenthesis alone
-    (ISO 9001) all find a type; exact names win over derived ones."""
+    """Name, English name, code, the other names lists use (aliases, e.g. a former catalog name),
+    the name without its parenthesis and the parenthesis alone (ISO 9001) all find a type; exact
+    names win over derived ones."""
     exact, derived = {}, {}
     for t in types:
-        for n in (t.name, t.name_en, t.code):
+        for n in (t.name, t.name_en, t.code, *(t.aliases or [])):
             exact.setdefault(_type_name(n), t)
         m = re.match(r"^(.*)\((.*)\)$", _type_name(t.name))
         if m:
@@ -247,6 +249,9 @@ class HonorApplier(RecordApplier):
         if t.is_retired:
             raise RowError(column, _("This element type has been retired from the catalog."), v["element"])
         level = v["level"]
+        if level and level not in DISTINCTION_LEVELS:
+            raise RowError(header_of(Feed.HONOR, "level"), _("A distinction is international, national, municipal "
+                                                             "or district, not provincial."), level)
         if level and t.levels and level not in t.levels:
             raise RowError(header_of(Feed.HONOR, "level"), _("%(type)s is not granted at this level.") % {
                 "type": t.name}, level)

@@ -41,6 +41,8 @@ LISTING_COLUMNS = [
     _c("removed_on", "移出日期", "移出时间"),
     _c("removal_reason", "移出原因", "移出事由"),
     _c("removal_authority", "移出决定机关", "移出作出决定机关"),
+    # Optional: a restriction longer than the serious list's three years that the record states.
+    _c("restricted_until", "限制期限至", "限制期至", "限制措施期限至", "管理措施期限至"),
 ]
 
 COLUMNS = {
@@ -206,8 +208,14 @@ def parse_row(feed: str, values: dict) -> tuple[str, dict]:
         removed = parse.parse_date(values.get("removed_on"), h("removed_on"))
         if removed is not None and removed < listed:
             raise RowError(h("removed_on"), _("The removal date is before the listing date."), t(values.get("removed_on")))
+        restricted = parse.parse_date(values.get("restricted_until"), h("restricted_until")) \
+            if feed == Feed.SERIOUS else None
+        if restricted is not None and restricted < listed:
+            raise RowError(h("restricted_until"), _("The restriction ends before the listing date."),
+                           t(values.get("restricted_until")))
         return code, dict(
             kind=ListingKind.ABNORMAL if feed == Feed.ABNORMAL else ListingKind.SERIOUS, listed_on=listed,
+            restricted_until=restricted,
             reason=parse.limited(t(values.get("reason")), h("reason"), 500),
             authority=parse.limited(t(values.get("authority")), h("authority"), 200),
             removed_on=removed,

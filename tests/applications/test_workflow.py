@@ -12,6 +12,8 @@ from applications.choices import Action, Status
 from applications.models import Application, HistoryEntry
 from applications.workflow import TRANSITIONS
 from banks import services as bank_services
+from elements import rules
+from elements.selectors import profile_get
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from ..helpers import client_for
@@ -325,3 +327,15 @@ class TestProfileBuiltOnce:
             "need_statement": "x", "claims": [HELD], "authorise": "on"})
         assert r.status_code == 302, r.content.decode()[:2000]
         assert len(builds) == 1
+
+
+def test_a_proposal_keeps_the_rules_version_it_was_computed_under(flow, world, monkeypatch):
+    """Issue 11: a new rules version does not rewrite what an officer saw; a profile computed
+    before the change still says the old version, one computed now says the new one."""
+    monkeypatch.setattr(rules, "RULES_VERSION", "jzd-credit-2025.1")
+    app = flow.to(Status.PROPOSED)
+    monkeypatch.undo()
+    assert rules.RULES_VERSION == "jzd-credit-2026.1"
+    app.refresh_from_db()
+    assert app.decision_profile["rules_version"] == "jzd-credit-2025.1"
+    assert profile_get(enterprise=app.enterprise).rules_version == "jzd-credit-2026.1"

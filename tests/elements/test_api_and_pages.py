@@ -165,6 +165,39 @@ class TestCatalog:
         t.refresh_from_db()
         assert not t.is_retired
 
+    @pytest.mark.parametrize("code", ["credit.no_abnormal_operation", "credit.no_serious_violation",
+                                      "credit.no_penalty_3y", "credit.no_failed_spotcheck_3y"])
+    def test_credit_conditions_cannot_be_retired(self, world, code):
+        from elements.services import element_type_retire
+        from jingzhidai.errors import ApplicationError
+
+        t = ElementType.objects.get(code=code)
+        with pytest.raises(ApplicationError) as e:
+            element_type_retire(element_type=t, user=world.city, reason="政策调整")
+        assert e.value.code == "condition_not_retirable"
+        response = client_for(world, "city").post(reverse("elements:catalog_retire", args=[t.pk]), {"reason": "x"})
+        assert response.status_code == 200 and "不能停用" in response.content.decode()
+        t.refresh_from_db()
+        assert not t.is_retired
+        page = client_for(world, "city").get(reverse("elements:catalog")).content.decode()
+        assert reverse("elements:catalog_retire", args=[t.pk]) not in page
+
+    def test_catalog_follows_the_notice_and_cites_validity(self, world):
+        t = ElementType.objects.get(code="brand.time_honored")
+        assert t.name == "中华老字号商标保护企业" and "中华老字号" in t.aliases
+        for t in ElementType.objects.filter(default_validity_months__isnull=False):
+            assert t.notes, t.code
+
+    def test_a_former_catalog_name_on_a_list_still_matches(self, world, tmp_path):
+        from elements.models import Distinction
+        from elements.sync import run_file
+
+        path = write_csv(tmp_path / "h.csv", "honor", [{"统一社会信用代码": world.ent.uscc, "要素名称": "中华老字号",
+                                                        "级别": "国家", "授予日期": "2011-03-15"}])
+        batch = run_file(feed="honor", path=path)
+        assert (batch.inserted, batch.rejected) == (1, 0)
+        assert Distinction.objects.get(enterprise=world.ent).element_type.code == "brand.time_honored"
+
     @pytest.mark.parametrize("who", ["district", "enterprise", "officer"])
     def test_only_the_municipal_bureau_edits(self, world, who):
         t = ElementType.objects.get(code="brand.chain_leader")

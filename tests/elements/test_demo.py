@@ -24,11 +24,14 @@ def test_demo_library(db):
     assert any(e.expiring_soon for c in one.categories for e in c.elements)
     two = profile_get(enterprise=Enterprise.objects.get(uscc=demo_enterprise_code(DEMO_ENTERPRISE_2)))
     assert not two.quality_credit.holds and two.held_categories()
-    failing = set()
+    failing, shown = set(), set()
     for ent in Enterprise.objects.all():
-        for r in profile_get(enterprise=ent).quality_credit.reasons:
-            failing.add(r.condition)
+        credit = profile_get(enterprise=ent).quality_credit
+        failing |= {r.condition for r in credit.reasons}
+        shown |= {r.condition for r in credit.information}
     assert len(failing) == 4
+    # another department's penalty and another province's failed check: shown, not deciding
+    assert {"credit.no_penalty_3y", "credit.no_failed_spotcheck_3y"} <= shown
     assert Distinction.objects.values("enterprise").distinct().count() > 50
     demo.seed()  # idempotent
     assert ImportBatch.objects.count() == batches

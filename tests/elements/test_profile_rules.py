@@ -6,13 +6,16 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from elements import rules
 from elements.choices import DistinctionStatus, EventKind, ListingKind, Source, SpotCheckResult
 from elements.models import ChangeEvent, Distinction, ElementType, Listing, Penalty, SpotCheck
-from elements.records import content_hash, record_key
+from elements.records import content_hash, derived, record_key
 from elements.selectors import credit_summary, profile_get
+
+from ..helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,8 @@ def _make(model, ent, **values):
         key_values["element_type_id"] = fields["element_type"].pk
         fields.setdefault("status", DistinctionStatus.VALID)
     return model.objects.create(enterprise=ent, key=record_key(model, ent.uscc, key_values),
-                                content_hash=content_hash(model, key_values), **provenance, **fields)
+                                content_hash=content_hash(model, key_values), **provenance,
+                                **{**derived(model, key_values), **fields})
 
 
 def listing(ent, kind=ListingKind.ABNORMAL, listed_on=date(2024, 3, 5), removed_on=None, **provenance):
@@ -41,14 +45,15 @@ def listing(ent, kind=ListingKind.ABNORMAL, listed_on=date(2024, 3, 5), removed_
                  authority="北京市海淀区市场监督管理局", **provenance)
 
 
-def penalty(ent, decided_on, no="京海市监罚〔2023〕1号", **provenance):
+def penalty(ent, decided_on, no="京海市监罚〔2023〕1号", authority="北京市海淀区市场监督管理局", **provenance):
     return _make(Penalty, ent, decision_no=no, decided_on=decided_on, violation_type="虚假宣传",
-                 authority="北京市海淀区市场监督管理局", **provenance)
+                 authority=authority, **provenance)
 
 
-def spotcheck(ent, checked_on, result=SpotCheckResult.FAILED, **provenance):
-    return _make(SpotCheck, ent, level="municipal", product="电线电缆", checked_on=checked_on, result=result,
-                 failed_items="导体电阻", authority="北京市市场监督管理局", **provenance)
+def spotcheck(ent, checked_on, result=SpotCheckResult.FAILED, level="municipal", authority="北京市市场监督管理局",
+              production_batch="", **provenance):
+    return _make(SpotCheck, ent, level=level, product="电线电缆", checked_on=checked_on, result=result,
+                 failed_items="导体电阻", authority=authority, production_batch=production_batch, **provenance)
 
 
 def distinction(ent, code, **kw):
@@ -115,7 +120,7 @@ class TestListings:
         assert holds(world.ent, date(2025, 1, 20))
 
     def test_serious_list_is_its_own_condition(self, world):
-        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2020, 1, 1))
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2024, 1, 1))
         credit = profile_get(enterprise=world.ent, as_of=date(2026, 1, 1)).quality_credit
         assert credit.conditions == {"credit.no_abnormal_operation": True, "credit.no_serious_violation": False,
                                      "credit.no_penalty_3y": True, "credit.no_failed_spotcheck_3y": True}
@@ -134,6 +139,170 @@ class TestListings:
     def test_other_enterprises_records_do_not_count(self, world):
         listing(world.ent_2, listed_on=date(2024, 1, 1))
         assert holds(world.ent, date(2025, 1, 1))
+
+
+class TestSeriousListThreeYears:
+    """SAMR Order No. 44 of 2021: a serious listing is removed once it has lasted three years."""
+
+    def test_stops_counting_the_day_it_turns_three_years_without_a_removal_date(self, world):
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2023, 3, 5))
+        assert not holds(world.ent, date(2026, 3, 4))  # the day before: still counts
+        assert holds(world.ent, date(2026, 3, 5))  # the day it turns three years
+        credit = profile_get(enterprise=world.ent, as_of=date(2026, 3, 5)).quality_credit
+        assert credit.reasons == [] and len(credit.information) == 1  # shown, with why it no longer counts
+        assert credit.information[0].until == date(2026, 3, 4)
+
+    def test_reason_says_when_it_stops(self, world):
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2023, 3, 5))
+        reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
+        assert reason.until == date(2026, 3, 4) and "2026-03-05" in reason.remedy
+
+    def test_leap_day_listing_turns_three_on_the_last_day_of_february(self, world):
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2024, 2, 29))
+        assert not holds(world.ent, date(2027, 2, 27))
+        assert holds(world.ent, date(2027, 2, 28))
+
+    def test_an_earlier_removal_still_wins(self, world):
+        listing(world.ent, kind=ListingKind.SERIOUS, listed_on=date(2023, 3, 5), removed_on=date(2024, 1, 10))
+        assert holds(world.ent, date(2024, 1, 10))
+
+    def test_a_longer_stated_restriction_keeps_it_counting(self, world):
+        _make(Listing, world.ent, kind=ListingKind.SERIOUS, listed_on=date(2023, 3, 5), reason="限制从业5年",
+              authority="北京市市场监督管理局", restricted_until=date(2028, 3, 4))
+        assert not holds(world.ent, date(2026, 3, 5))
+        assert not holds(world.ent, date(2028, 3, 4))
+        assert holds(world.ent, date(2028, 3, 5))
+
+    def test_abnormal_list_has_no_three_year_end(self, world):
+        listing(world.ent, kind=ListingKind.ABNORMAL, listed_on=date(2020, 1, 1))
+        assert not holds(world.ent, date(2026, 1, 1))
+
+    def test_serious_feed_reads_a_stated_restriction(self, world, tmp_path):
+        from elements.sync import run_file
+
+        from .conftest import HEADERS, write_csv
+
+        path = write_csv(tmp_path / "serious.csv", "serious", [
+            {"统一社会信用代码": world.ent.uscc, "列入日期": "2023-03-05", "列入原因": "x", "列入决定机关": "北京市市场监督管理局",
+             "限制期限至": "2028-03-04"}], headers=[*HEADERS["serious"], "限制期限至"])
+        batch = run_file(feed="serious", path=path)
+        assert (batch.inserted, batch.rejected) == (1, 0)
+        assert Listing.objects.get(enterprise=world.ent).restricted_until == date(2028, 3, 4)
+        assert not holds(world.ent, date(2027, 1, 1))
+
+
+class TestMarketRegulationPenalties:
+    """近3年无市场监管领域违法案件: only a market-regulation body's penalty decides."""
+
+    @pytest.mark.parametrize("authority,counts", [
+        ("北京市海淀区市场监督管理局", True), ("国家市场监督管理总局", True), ("房山区燕山市场监管分局", True),
+        ("北京市知识产权局", True), ("北京市药品监督管理局", True), ("北京经济技术开发区商务金融局", True),
+        ("北京市工商行政管理局海淀分局", True),
+        ("北京市生态环境局", False), ("国家税务总局北京市海淀区税务局", False), ("北京市城市管理综合行政执法局", False),
+        ("北京市应急管理局", False),
+    ])
+    def test_only_market_regulation_counts(self, world, authority, counts):
+        penalty(world.ent, date(2025, 1, 10), no="罚1", authority=authority)
+        with translation.override("en"):
+            credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
+        assert credit.holds is not counts
+        if not counts:
+            assert len(credit.information) == 1 and "not a market-regulation case" in credit.information[0].message
+
+    def test_an_unnamed_authority_counts_unless_the_number_tells(self, world):
+        p = penalty(world.ent, date(2025, 1, 10), no="京环罚〔2025〕1号", authority="")
+        assert p.market_regulation is None and not holds(world.ent, date(2025, 6, 1))
+
+    def test_decision_number_names_market_regulation(self):
+        assert rules.market_regulation_of("", "京海市监罚〔2024〕12号") is True
+
+    def test_penalty_feed_stores_the_flag(self, world, tmp_path):
+        from elements.sync import run_file
+
+        from .conftest import write_csv
+
+        path = write_csv(tmp_path / "penalty.csv", "penalty", [
+            {"统一社会信用代码": world.ent.uscc, "决定书文号": "京环罚〔2025〕9号", "决定机关": "北京市生态环境局",
+             "处罚决定日期": "2025-01-10"},
+            {"统一社会信用代码": world.ent.uscc, "决定书文号": "京海市监罚〔2025〕9号", "决定机关": "北京市海淀区市场监督管理局",
+             "处罚决定日期": "2025-02-10"}])
+        run_file(feed="penalty", path=path)
+        flags = dict(Penalty.objects.values_list("decision_no", "market_regulation"))
+        assert flags == {"京环罚〔2025〕9号": False, "京海市监罚〔2025〕9号": True}
+        credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
+        assert [r.reference for r in credit.reasons] == ["京海市监罚〔2025〕9号"]
+        assert [r.reference for r in credit.information] == ["京环罚〔2025〕9号"]
+        api = client_for(world, "city", api=True)
+        listed = api.get(reverse("api:penalty-list"), {"market_regulation": "false"}).json()["results"]
+        assert [(p["decision_no"], p["market_regulation"]) for p in listed] == [("京环罚〔2025〕9号", False)]
+
+
+class TestSpotCheckScopeAndWindow:
+    """National, Beijing municipal and Beijing district checks decide; the window runs from the
+    production date when the list gives one (近3年生产的产品)."""
+
+    def test_provincial_failed_check_is_shown_but_does_not_decide(self, world):
+        s = spotcheck(world.ent, date(2025, 3, 1), level="provincial", authority="河北省市场监督管理局")
+        assert s.scope == "elsewhere"
+        with translation.override("en"):
+            credit = profile_get(enterprise=world.ent, as_of=date(2025, 6, 1)).quality_credit
+        assert credit.holds and len(credit.information) == 1
+        assert "another province" in credit.information[0].message
+
+    def test_another_municipalitys_check_does_not_decide(self, world):
+        s = spotcheck(world.ent, date(2025, 3, 1), level="municipal", authority="天津市市场监督管理局")
+        assert s.scope == "elsewhere" and holds(world.ent, date(2025, 6, 1))
+
+    @pytest.mark.parametrize("level,authority", [
+        ("national", "国家市场监督管理总局"), ("national", "河北省市场监督管理局"), ("municipal", "北京市市场监督管理局"),
+        ("district", "北京市朝阳区市场监督管理局"), ("district", "海淀区市场监督管理局"), ("municipal", ""),
+    ])
+    def test_national_and_beijing_checks_decide(self, world, level, authority):
+        spotcheck(world.ent, date(2025, 3, 1), level=level, authority=authority)
+        assert not holds(world.ent, date(2025, 6, 1))
+
+    def test_window_runs_from_the_production_date(self, world):
+        spotcheck(world.ent, date(2023, 6, 1), production_batch="20221015")
+        assert not holds(world.ent, date(2025, 10, 15))  # produced 3 years ago today: still inside
+        assert holds(world.ent, date(2025, 10, 16))  # though checked less than 3 years ago
+        with translation.override("en"):
+            reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
+        assert reason.since == date(2022, 10, 15) and "production date" in reason.message
+
+    def test_window_runs_from_the_check_date_without_a_production_date(self, world):
+        spotcheck(world.ent, date(2023, 6, 1), production_batch="批号B2210")
+        assert not holds(world.ent, date(2026, 6, 1))
+        assert holds(world.ent, date(2026, 6, 2))
+        with translation.override("en"):
+            reason = profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).quality_credit.reasons[0]
+        assert "check date" in reason.message
+
+    @pytest.mark.parametrize("cell,produced", [
+        ("20221015", date(2022, 10, 15)), ("2022-10-15", date(2022, 10, 15)), ("2022年10月15日", date(2022, 10, 15)),
+        ("2022/10/15 批号A12", date(2022, 10, 15)), ("20221015/B3", date(2022, 10, 15)),
+        ("B2210", None), ("", None), ("20240101", None),  # after the check date
+        ("2022-10-15 2022-11-01", None),  # two dates: which one is not ours to guess
+        ("202210151234", None),  # a longer batch number, not a date
+    ])
+    def test_production_date_from_the_cell(self, cell, produced):
+        assert rules.produced_on_of(cell, date(2023, 6, 1)) == produced
+
+    def test_spotcheck_feed_reads_level_scope_and_production_date(self, world, tmp_path):
+        from elements.sync import run_file
+
+        from .conftest import write_csv
+
+        row = {"统一社会信用代码": world.ent.uscc, "产品名称": "电线电缆", "抽查日期": "2025-03-01", "抽查结果": "不合格"}
+        path = write_csv(tmp_path / "spot.csv", "spotcheck", [
+            {**row, "抽查级别": "省级", "组织机关": "河北省市场监督管理局", "规格型号": "A"},
+            {**row, "抽查级别": "市级", "组织机关": "北京市市场监督管理局", "规格型号": "B", "生产日期/批号": "2024-12-01"},
+        ])
+        batch = run_file(feed="spotcheck", path=path)
+        assert (batch.inserted, batch.rejected) == (2, 0)
+        got = {s.model_spec: (s.level, s.scope, s.produced_on) for s in SpotCheck.objects.all()}
+        assert got == {"A": ("provincial", "elsewhere", None), "B": ("municipal", "beijing", date(2024, 12, 1))}
+        listed = client_for(world, "city", api=True).get(reverse("api:spot-check-list"), {"scope": "elsewhere"}).json()
+        assert [x["model_spec"] for x in listed["results"]] == ["A"]
 
 
 def rules_conditions():
@@ -171,6 +340,13 @@ class TestDistinctions:
         assert "brand" not in profile_get(enterprise=world.ent, as_of=date(2025, 1, 1)).held_categories()
         # the record stays readable
         assert Distinction.objects.filter(enterprise=world.ent, element_type__code="brand.chain_leader").exists()
+
+    def test_international_level(self, world):
+        distinction(world.ent, "infrastructure.standards_secretariat", granted_on=date(2021, 9, 1),
+                    level="international")
+        assert "infrastructure.standards_secretariat" in profile_get(
+            enterprise=world.ent, as_of=date(2025, 1, 1)).held_codes()
+        assert "international" in ElementType.objects.get(code="infrastructure.intl_standards_officer").levels
 
     def test_categories_and_versions(self, world):
         distinction(world.ent, "management.china_quality_award", granted_on=date(2021, 9, 1), level="national")
@@ -255,3 +431,15 @@ def test_distinction_codes_leave_out_credit_conditions():
                     CategoryProfile("brand", "质量品牌", [HeldElement("brand.time_honored", "中华老字号", "brand")])])
     assert profile.distinction_codes() == ["brand.time_honored"]
     assert "credit.no_penalty_3y" in profile.held_codes()
+
+
+def test_a_provincial_level_is_not_a_distinction_level(world, tmp_path):
+    from elements.sync import run_file
+
+    from .conftest import write_csv
+
+    path = write_csv(tmp_path / "h.csv", "honor", [{"统一社会信用代码": world.ent.uscc, "要素名称": "质量管理体系认证（ISO 9001）",
+                                                    "级别": "省级", "授予日期": "2024-01-01"}])
+    batch = run_file(feed="honor", path=path)
+    assert (batch.inserted, batch.rejected) == (0, 1)
+    assert batch.rejects.get().column == "级别"

@@ -121,7 +121,7 @@ class TestMalformedRows:
              "不合格项目": "导体电阻", "组织机关": "国家市场监督管理总局"},
             {CODE: "91110108T0000001X0", "抽查级别": "市", "产品名称": "玩具", "抽查日期": "2025-04-01", "抽查结果": "合格"},
             {CODE: world.ent.uscc, "抽查级别": "市", "产品名称": "玩具", "抽查日期": "2025-02-30", "抽查结果": "合格"},
-            {CODE: world.ent.uscc, "抽查级别": "省", "产品名称": "玩具", "抽查日期": "2025-02-03", "抽查结果": "合格"},
+            {CODE: world.ent.uscc, "抽查级别": "乡镇", "产品名称": "玩具", "抽查日期": "2025-02-03", "抽查结果": "合格"},
             {CODE: world.ent.uscc, "抽查级别": "区级", "产品名称": "玩具", "抽查日期": "2025-02-03", "抽查结果": "待定"},
             {CODE: make_code("9", "1", "110108", "QQQQQQQ1"), "抽查级别": "区", "产品名称": "玩具", "抽查日期": "2025-02-03",
              "抽查结果": "合格"},
@@ -133,7 +133,7 @@ class TestMalformedRows:
         assert (rejects[3].column, rejects[3].raw_value) == (CODE, "91110108T0000001X0")
         assert (rejects[4].column, rejects[4].raw_value) == ("抽查日期", "2025-02-30")
         assert "Not a date" in rejects[4].reason
-        assert (rejects[5].column, rejects[5].raw_value) == ("抽查级别", "省")
+        assert (rejects[5].column, rejects[5].raw_value) == ("抽查级别", "乡镇")  # 省 is another province's level
         assert "Unknown level" in rejects[5].reason
         assert (rejects[6].column, rejects[6].raw_value) == ("抽查结果", "待定")
         assert "registry" in rejects[7].reason

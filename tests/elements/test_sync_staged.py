@@ -123,6 +123,41 @@ def test_staged_and_row_by_row_paths_agree(world, tmp_path, settings, staged_cal
     assert all(e[1] == EventKind.REGISTRATION_CHANGED for e in fast["events"][1])
 
 
+STATUS_SPELLINGS = ["存续（在营、开业、在册）", "在业", "吊销，未注销", "吊销（未注销）", "吊销，已注销", "注销", "撤销", "歇业",
+                    "清算", "清算中", "停业", "迁出", "已迁出"]
+TYPE_SPELLINGS = ["中外合资经营企业", "中外合作经营企业", "外商独资企业", "外商投资企业分支机构", "中外合作经营企业(非法人)",
+                  "股份合作制", "集体所有制", "全民所有制", "全民所有制分支机构(非法人)", "外商投资合伙企业"]
+
+
+def test_statuses_and_types_agree_and_unknown_status_is_rejected_by_both(world, tmp_path, settings, staged_calls):
+    c = lambda seq: make_code("9", "1", "110108", f"JKR{seq:05d}")  # noqa: E731
+    rows = [registration_row(c(i), 登记状态=text) for i, text in enumerate(STATUS_SPELLINGS)]
+    rows += [registration_row(c(100 + i), 企业类型=text) for i, text in enumerate(TYPE_SPELLINGS)]
+    rows += [registration_row(c(200), 登记状态="冻结"), registration_row(c(201), 登记状态="注销中")]
+    path = write_csv(tmp_path / "s.csv", "registration", rows)
+    results = {}
+    for is_staged in (True, False):
+        settings.ELEMENTS_SYNC_STAGED = is_staged
+        Enterprise.objects.filter(uscc__contains="JKR").delete()
+        batch = run_file(feed="registration", path=path)
+        results[is_staged] = (
+            dict(Enterprise.objects.filter(uscc__contains="JKR").values_list("uscc", "status")),
+            dict(Enterprise.objects.filter(uscc__contains="JKR").values_list("uscc", "legal_form")),
+            list(batch.rejects.order_by("row_number").values_list("row_number", "column", "reason", "raw_value")),
+        )
+    assert staged_calls["staged"] == 1
+    assert results[True] == results[False]
+    statuses, forms, rejects = results[True]
+    assert [statuses[c(i)] for i in range(len(STATUS_SPELLINGS))] == [
+        "existing", "operating", "revoked", "revoked", "deregistered", "deregistered", "cancelled", "suspended",
+        "liquidating", "liquidating", "stopped", "moved_out", "moved_out"]
+    assert [forms[c(100 + i)] for i in range(len(TYPE_SPELLINGS))] == [
+        "legal_person", "legal_person", "legal_person", "branch", "non_legal_person", "legal_person", "legal_person",
+        "legal_person", "branch", "partnership"]
+    assert c(200) not in statuses and c(201) not in statuses  # never stored as 存续
+    assert [(r[1], r[3]) for r in rejects] == [("登记状态", "冻结"), ("登记状态", "注销中")]
+
+
 def test_generated_file_agrees(world, tmp_path, settings, staged_calls):
     path = tmp_path / "reg.csv"
     write_feed("registration", path, n_rows=2000, seed=5, malformed_share=0.05, duplicate_share=0.02)

@@ -74,8 +74,9 @@ def test_public_check_of_a_bad_code_in_english_and_chinese():
 
 def test_public_check_of_a_code_not_in_the_registry():
     body = APIClient().get(reverse("api:enterprise-check"), {"uscc": "91110000802100433B"}, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert body["valid"] and body["eligible"] and not body["in_registry"]
-    assert "code alone" in body["note"]
+    assert body["valid"] and not body["eligible"] and not body["in_registry"]
+    assert "only the code itself" in body["note"]
+    assert body["reasons"] and "registry does not list this code yet" in body["reasons"][-1]
     assert body["district"] is None
 
 
