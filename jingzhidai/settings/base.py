@@ -83,6 +83,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: this process's memory by default; Redis in production (CACHE_URL=redis://host:6379/1), so
+# that every gunicorn worker shares the same throttling counters.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -224,6 +228,9 @@ ELEMENTS_UPLOAD_MAX_BYTES = env.int("ELEMENTS_UPLOAD_MAX_BYTES", default=500 * 1
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 VERIFICATION_DUE_WORKING_DAYS = env.int("VERIFICATION_DUE_WORKING_DAYS", default=3)
+
+# GET /health/ answers within this many seconds; a component still silent by then is "timeout".
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3.0)
 
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")
