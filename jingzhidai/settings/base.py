@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     # ours, bottom to top (see README "Architecture")
+    "jingzhidai",  # the project package: platform commands (backup, restore)
     "identity",
     "banks",
     "elements",
