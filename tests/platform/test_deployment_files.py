@@ -103,3 +103,8 @@ def test_every_process_shares_the_redis_cache():
     env = compose()["services"]["web"]["environment"]
     assert env["CACHE_URL"].startswith("redis://redis:")
     assert env["CACHE_URL"] != env["CELERY_BROKER_URL"]
+
+
+def test_the_image_carries_the_backup_tools():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"apt-get install[^\n]*\bpostgresql-client\b", dockerfile)  # pg_dump / pg_restore
