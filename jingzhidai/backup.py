@@ -60,7 +60,11 @@ def _pg_environment(database) -> dict:
 
 
 def _run(command, database):
-    result = subprocess.run(command, env=_pg_environment(database), capture_output=True, text=True)
+    try:
+        result = subprocess.run(command, env=_pg_environment(database), capture_output=True, text=True)
+    except FileNotFoundError:
+        _refuse(f"{command[0]} is not installed: install the PostgreSQL client (postgresql-client).",
+                "backup_tool_missing")
     if result.returncode != 0:
         _refuse(f"{command[0]} failed: {result.stderr.strip()}", "backup_database_failed")
 
@@ -108,6 +112,8 @@ def backup_create(*, path, database=None, storage=None) -> dict:
     storage = storage or default_storage
     _require_postgresql(database)
     path = Path(path)
+    if not path.parent.is_dir():
+        _refuse(f"{path.parent} is not a directory: create it first.", "backup_no_directory")
     partial = path.with_name(path.name + ".partial")
     manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "database": {"engine": "postgresql", "name": database["NAME"]}, "members": {}}

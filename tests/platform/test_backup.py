@@ -166,3 +166,10 @@ def test_a_file_that_is_not_an_archive_is_refused(tmp_path):
     bogus.write_bytes(b"not a tar file at all" * 100)
     with pytest.raises(CommandError, match="not a readable backup archive"):
         call_command("restore", str(bogus), "--check")
+
+
+def test_backup_into_a_missing_directory_is_refused(tmp_path):
+    database = {**connection.settings_dict, "ENGINE": "django.db.backends.postgresql"}
+    with pytest.raises(ApplicationError, match="is not a directory") as refused:
+        backup_create(path=tmp_path / "missing" / "x.tar", database=database, storage=FileSystemStorage(tmp_path))
+    assert refused.value.code == "backup_no_directory"
