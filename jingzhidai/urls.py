@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from identity import api as identity_api
+from jingzhidai.health import health
 
 # Apps above identity plug in without this file naming their views:
 # - pages in `<app>/urls.py` (with app_name), mounted under /<app>/;
@@ -39,6 +40,7 @@ for app in FEATURE_APPS:
 api_v1.append(path("", include(router.urls)))
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("identity.urls")),
     *feature_pages,
     path("i18n/", include("django.conf.urls.i18n")),

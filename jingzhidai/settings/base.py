@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     # ours, bottom to top (see README "Architecture")
+    "jingzhidai",  # the project package: platform commands (backup, restore)
     "identity",
     "banks",
     "elements",
@@ -258,6 +259,9 @@ ELEMENTS_UPLOAD_MAX_BYTES = env.int("ELEMENTS_UPLOAD_MAX_BYTES", default=500 * 1
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 VERIFICATION_DUE_WORKING_DAYS = env.int("VERIFICATION_DUE_WORKING_DAYS", default=3)
+
+# GET /health/ answers within this many seconds; a component still silent by then is "timeout".
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3.0)
 
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")

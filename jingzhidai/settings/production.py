@@ -1,7 +1,7 @@
 """Production: PostgreSQL, Redis broker, object storage, HTTPS behind a reverse proxy."""
 
 from .base import *  # noqa: F401,F403
-from .base import STORAGES, env
+from .base import DATABASES, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -16,3 +16,10 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+# Keep database connections between requests (gunicorn) and tasks (Celery), checked before reuse
+# so a connection the server dropped is replaced instead of failing the request.
+DATABASES = {**DATABASES, "default": {
+    **DATABASES["default"],
+    "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+    "CONN_HEALTH_CHECKS": env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
+}}

@@ -1,7 +1,12 @@
 """docker-compose.yml and .env.example read against the settings (no Docker engine here, so
 the files are checked by reading them: every variable they set is one the settings read)."""
 
+import os
 import re
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import yaml
@@ -46,3 +51,60 @@ def test_env_example_lists_only_real_settings_and_every_required_one():
     assert not (names - READ_BY_SETTINGS - NOT_OURS), names - READ_BY_SETTINGS - NOT_OURS
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_BACKEND", "EMAIL_URL",
             "DJANGO_ALLOWED_HOSTS"} <= names
+
+
+class _Probe(BaseHTTPRequestHandler):
+    """Stands in for gunicorn: records what the health check asks and answers with `status`."""
+
+    status = 200
+    seen: list = []
+
+    def do_GET(self):
+        self.seen.append((self.path, self.headers["Host"], self.headers["X-Forwarded-Proto"]))
+        self.send_response(self.status)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+def run_web_healthcheck(status):
+    """Runs the web service's health-check command (as Docker would) against the stand-in."""
+    test = compose()["services"]["web"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    _Probe.status, _Probe.seen = status, []
+    server = HTTPServer(("127.0.0.1", 0), _Probe)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code = test[3].replace("127.0.0.1:8000", f"127.0.0.1:{server.server_port}")
+        env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "jingzhidai.example.gov.cn,localhost"}
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=30)
+    finally:
+        server.shutdown()
+    return result.returncode, _Probe.seen
+
+
+def test_the_web_health_check_asks_health_as_the_tls_proxy_would():
+    returncode, seen = run_web_healthcheck(200)
+    assert returncode == 0
+    assert seen == [("/health/", "jingzhidai.example.gov.cn", "https")]
+    assert "127.0.0.1:8000" in compose()["services"]["web"]["healthcheck"]["test"][3]
+    assert "--bind 0.0.0.0:8000" in compose()["services"]["web"]["command"]
+
+
+def test_the_web_health_check_fails_when_health_answers_503():
+    returncode, seen = run_web_healthcheck(503)
+    assert returncode != 0 and seen
+
+
+def test_every_process_shares_the_redis_cache():
+    env = compose()["services"]["web"]["environment"]
+    assert env["CACHE_URL"].startswith("redis://redis:")
+    assert env["CACHE_URL"] != env["CELERY_BROKER_URL"]
+
+
+def test_the_image_carries_the_backup_tools():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"apt-get install[^\n]*\bpostgresql-client\b", dockerfile)  # pg_dump / pg_restore
