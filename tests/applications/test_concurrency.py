@@ -122,11 +122,11 @@ def test_two_disburse_requests_with_one_idempotency_key_at_once_disburse_once(fl
     key's record is unique, so one request acts; the other is told the first is still running
     (409 idempotency_in_progress) or, if it already answered, gets that answer replayed."""
     from django.urls import reverse
-    from rest_framework.authtoken.models import Token
+    from identity.services import api_token_issue
     from rest_framework.test import APIClient
 
     app = flow.to(Status.CONTRACTED)
-    key = Token.objects.create(user=world.approver).key
+    key = api_token_issue(user=world.approver)
     url = reverse("api:application-disburse", args=[app.pk])
 
     def post():
