@@ -122,8 +122,9 @@ def test_two_disburse_requests_with_one_idempotency_key_at_once_disburse_once(fl
     key's record is unique, so one request acts; the other is told the first is still running
     (409 idempotency_in_progress) or, if it already answered, gets that answer replayed."""
     from django.urls import reverse
-    from identity.services import api_token_issue
     from rest_framework.test import APIClient
+
+    from identity.services import api_token_issue
 
     app = flow.to(Status.CONTRACTED)
     key = api_token_issue(user=world.approver)
