@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from banks import selectors as bank_selectors
@@ -251,7 +250,6 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
     queryset = Application.objects.none()
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def scoped(self, queryset):
         return queryset.prefetch_related("claims__element_type") if self.action == "retrieve" else queryset
@@ -422,7 +420,6 @@ class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mix
     serializer_class = VerificationRequestSerializer
     filterset_class = VerificationRequestFilter
     queryset = VerificationRequest.objects.none()
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def scoped(self, queryset):
         return queryset.order_by("-asked_at", "-id")
