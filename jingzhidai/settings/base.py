@@ -228,6 +228,10 @@ ELEMENTS_INBOX_PREFIX = env("ELEMENTS_INBOX_PREFIX", default="inbox/")
 ELEMENTS_FEED_URLS = env.json("ELEMENTS_FEED_URLS", default={})
 ELEMENTS_FEED_TIMEOUT = env.int("ELEMENTS_FEED_TIMEOUT", default=60)
 ELEMENTS_UPLOAD_MAX_BYTES = env.int("ELEMENTS_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
+# An .xlsx is a zip archive: refused before parsing beyond these bounds (decompression bombs).
+ELEMENTS_XLSX_MAX_MEMBERS = env.int("ELEMENTS_XLSX_MAX_MEMBERS", default=1000)
+ELEMENTS_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("ELEMENTS_XLSX_MAX_UNCOMPRESSED_BYTES", default=256 * 1024 * 1024)
+ELEMENTS_XLSX_MAX_RATIO = env.int("ELEMENTS_XLSX_MAX_RATIO", default=100)
 
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
