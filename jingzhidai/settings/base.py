@@ -236,6 +236,9 @@ ELEMENTS_XLSX_MAX_RATIO = env.int("ELEMENTS_XLSX_MAX_RATIO", default=100)
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 VERIFICATION_DUE_WORKING_DAYS = env.int("VERIFICATION_DUE_WORKING_DAYS", default=3)
+# A contract is recorded once signed: its signing date lies between the approval and today
+# plus this many days (0: never in the future).
+CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD = env.int("CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD", default=0)
 
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")
