@@ -82,6 +82,9 @@ def distinction_record(*, enterprise, element_type: ElementType, user, reason: s
     if level and element_type.levels and level not in element_type.levels:
         raise ApplicationError(_("%(type)s is not granted at this level.") % {"type": element_type.name},
                                {"level": [str(_("Not an applicable level."))]}, code="invalid_level")
+    if granted_on and granted_on > today_local():
+        message = _("The date granted cannot be in the future.")
+        raise ApplicationError(message, {"fields": {"granted_on": [message]}}, code="invalid_dates")
     if expires_on is None:
         expires_on = default_expiry(granted_on, element_type.default_validity_months)
     if granted_on and expires_on and expires_on < granted_on:
