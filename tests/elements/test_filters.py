@@ -29,7 +29,7 @@ def test_q_on_every_record_api_finds_by_code_prefix_and_name(world, resource):
     by_code = api.get(f"/api/v1/{resource}/", {"q": world.ent.uscc[:10]})
     assert by_code.status_code == 200
     assert {r["enterprise"] for r in by_code.json()["results"]} == {world.ent.uscc}
-    by_name = api.get(f"/api/v1/{resource}/", {"q": world.ent.name[2:6]})
+    by_name = api.get(f"/api/v1/{resource}/", {"q": world.ent.name[2:]})
     assert by_name.status_code == 200 and {r["enterprise"] for r in by_name.json()["results"]} == {world.ent.uscc}
     assert api.get(f"/api/v1/{resource}/", {"q": "无此企业"}).json()["count"] == 0
 
