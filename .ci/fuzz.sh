@@ -13,6 +13,7 @@ db=${FUZZ_DB:-jingzhidai_fuzz}
 port=${FUZZ_PORT:-18766}
 seconds=${FUZZ_SECONDS:-30}
 phases=${FUZZ_PHASES:-examples,fuzzing}
+workers=${FUZZ_WORKERS:-1}
 roles=${FUZZ_ROLES:-"anonymous enterprise officer approver district city bank_admin admin"}
 tmp=$(mktemp -d)
 server=""
@@ -33,7 +34,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo >/dev/null
 
 .venv/bin/gunicorn jingzhidai.wsgi:application --bind "127.0.0.1:$port" --workers 2 --threads 2 \
-  --timeout 60 --error-logfile "$tmp/server.log" --log-level warning &
+  --timeout 60 --log-level warning >"$tmp/server.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 60); do curl -fsS -o /dev/null "$base/api/schema/" && break; sleep 0.5; done
@@ -58,7 +59,7 @@ for role in $roles; do
   [ "$role" = anonymous ] || auth=(-H "Authorization: Token ${tokens[$role]}")
   if ! $ST run "$tmp/schema.yaml" --url "$base" "${auth[@]}" \
       --phases "$phases" --checks not_a_server_error --max-time "$seconds" \
-      --workers 2 --request-timeout 30 --generation-database none --no-color \
+      --workers "$workers" --request-timeout 30 --generation-database none --no-color \
       --suppress-health-check all --warnings off --output-truncate true; then
     failed+=("$role")
   fi
