@@ -156,6 +156,24 @@ def _contract_form(app, data=None):
                                              "term_months": app.decided_term_months})
 
 
+def _disburse_form(app, data=None):
+    return forms.DisburseForm(data, initial={"date": timezone.localdate()})
+
+
+# Steps with a form of their own (name in the page's context, the form, the service): a refusal
+# shows the page again with the errors next to the fields.
+STEP_FORMS = {
+    Action.CONTRACT: ("contract_form", _contract_form, services.application_contract),
+    Action.DISBURSE: ("disburse_form", _disburse_form, services.application_disburse),
+}
+
+
+class StepFormInvalid(Exception):
+    def __init__(self, action, form):
+        super().__init__(action)
+        self.action, self.form = action, form
+
+
 class ApplicationDetailView(LoginRequiredMixin, View):
     template_name = "applications/application_detail.html"
 
@@ -194,25 +212,11 @@ def render_detail(request, app, *, status=200, **step_forms):
                                                    "guarantee_type": (app.product.guarantee_types or [""])[0]}),
         "rate_range": bank_selectors.product_rate_range(app.product, bank_selectors.lpr_current())
         if Action.PROPOSE in actions else None,
-        "contract_form": _contract_form(app),
-        "disburse_form": forms.DisburseForm(initial={"date": timezone.localdate()}),
+        **{name: make(app) for name, make, _service in STEP_FORMS.values()},
         "contract_bounds": services.contract_signing_bounds(app) if Action.CONTRACT in actions else None,
         **step_forms,
     }
     return render(request, ApplicationDetailView.template_name, ctx, status=status)
-
-
-# Steps with a form of their own: a refusal shows the page again with the errors next to the fields.
-STEP_FORMS = {
-    Action.CONTRACT: _contract_form,
-    Action.DISBURSE: lambda app, data: forms.DisburseForm(data),
-}
-
-
-class StepFormInvalid(Exception):
-    def __init__(self, form, error=None):
-        super().__init__(str(error.message) if error else "invalid form")
-        self.form, self.error = form, error
 
 
 # Every workflow step from the HTML side: the form field names match the API's.
@@ -224,15 +228,15 @@ def _step(action, app, user, post):
                                             guarantee_type=post.get("guarantee_type", ""),
                                             notes=post.get("notes", ""))
     if action in STEP_FORMS:
-        form = STEP_FORMS[action](app, post)
+        _name, make, service = STEP_FORMS[action]
+        form = make(app, post)
         if not form.is_valid():
-            raise StepFormInvalid(form)
-        call = services.application_contract if action == Action.CONTRACT else services.application_disburse
+            raise StepFormInvalid(action, form)
         try:
-            return call(application=app, user=user, **form.cleaned_data)
+            return service(application=app, user=user, **form.cleaned_data)
         except ApplicationError as e:
             errors_to_form(form, e)
-            raise StepFormInvalid(form, e)
+            raise StepFormInvalid(action, form)
     if action == Action.REJECT:
         return services.application_reject(application=app, user=user, reason=post.get("reason", ""))
     if action == Action.RETURN:
@@ -248,8 +252,7 @@ class TransitionView(LoginRequiredMixin, View):
         try:
             _step(action, app, request.user, request.POST)
         except StepFormInvalid as e:
-            name = "contract_form" if action == Action.CONTRACT else "disburse_form"
-            return render_detail(request, app, status=400, **{name: e.form})
+            return render_detail(request, app, status=400, **{STEP_FORMS[e.action][0]: e.form})
         except ApplicationError as e:
             _error(request, e)
         else:
