@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from identity.choices import SEE_ALL_ROLES, Role
 from identity.models import Enterprise
 from identity.selectors import enterprises_visible_to
+from jingzhidai.dates import PLAUSIBLE_MAX, PLAUSIBLE_MIN
 from jingzhidai.errors import ApplicationError
 
 from . import rules
@@ -196,11 +197,6 @@ def _source_of(d: Distinction) -> str:
     return d.source
 
 
-# The dates a profile can be asked for: the three-year look-back and the expiry warning window
-# must stay inside the calendar (year 1 to 9999), and nothing older or later means anything.
-AS_OF_MIN, AS_OF_MAX = date(1900, 1, 1), date(2999, 12, 31)
-
-
 def parse_as_of(value: str | None) -> date | None:
     """The profile date of a request (`?as_of=YYYY-MM-DD`, 1900-01-01 to 2999-12-31); None
     (today) when absent. Pages and API read it the same way."""
@@ -212,9 +208,9 @@ def parse_as_of(value: str | None) -> date | None:
         raise ApplicationError(_("as_of must be a date written YYYY-MM-DD."),
                                {"fields": {"as_of": [str(_("Enter a valid date (YYYY-MM-DD)."))]}},
                                code="invalid")
-    if not AS_OF_MIN <= day <= AS_OF_MAX:
-        message = _("as_of must be between %(min)s and %(max)s.") % {"min": AS_OF_MIN.isoformat(),
-                                                                    "max": AS_OF_MAX.isoformat()}
+    if not PLAUSIBLE_MIN <= day <= PLAUSIBLE_MAX:  # the look-back and the warning window stay in the calendar
+        message = _("as_of must be between %(min)s and %(max)s.") % {"min": PLAUSIBLE_MIN.isoformat(),
+                                                                    "max": PLAUSIBLE_MAX.isoformat()}
         raise ApplicationError(message, {"fields": {"as_of": [message]}}, code="invalid")
     return day
 
