@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from banks import selectors as bank_selectors
@@ -21,7 +20,7 @@ from . import selectors, services
 from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, Status, VerificationStatus
 from .files import file_response
 from .filters import ApplicationFilter, VerificationRequestFilter
-from .models import Application, Claim, Evidence, HistoryEntry, VerificationRequest
+from .models import TERM_MAX_MONTHS, Application, Claim, Evidence, HistoryEntry, VerificationRequest
 from .workflow import allowed_actions
 
 # Serializers -------------------------------------------------------------------------------
@@ -114,7 +113,7 @@ class ApplicationWriteSerializer(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.none())
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=1)
-    term_months = serializers.IntegerField(min_value=1, max_value=360)
+    term_months = serializers.IntegerField(min_value=1, max_value=TERM_MAX_MONTHS)
     purpose = inline_choice(Purpose.choices)
     purpose_description = serializers.CharField(required=False, allow_blank=True, default="")
     need_statement = serializers.CharField()
@@ -157,18 +156,23 @@ class RejectSerializer(serializers.Serializer):
 class ProposeSerializer(serializers.Serializer):
     credit_line = serializers.DecimalField(max_digits=16, decimal_places=2)
     annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3)
-    term_months = serializers.IntegerField(min_value=1)
+    term_months = serializers.IntegerField(min_value=1, max_value=TERM_MAX_MONTHS)
     guarantee_type = inline_choice(GuaranteeType.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ContractWriteSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60)
-    signed_on = serializers.DateField(required=False)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False)
-    term_months = serializers.IntegerField(min_value=1, required=False)
-    maturity_on = serializers.DateField(required=False)
+    signed_on = serializers.DateField(required=False, help_text=_(
+        "Default today; not before the approval, not in the future (CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD)."))
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, help_text=_(
+        "Default and maximum: the approved credit line."))
+    annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False, help_text=_(
+        "The approved rate (the default)."))
+    term_months = serializers.IntegerField(min_value=1, max_value=TERM_MAX_MONTHS, required=False, help_text=_(
+        "Default and maximum: the approved term."))
+    maturity_on = serializers.DateField(required=False, help_text=_(
+        "Computed: the signing date plus the term. If sent, it must be that date."))
 
 
 class DisburseSerializer(serializers.Serializer):
@@ -261,7 +265,6 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
     queryset = Application.objects.none()
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def scoped(self, queryset):
         return queryset.prefetch_related("claims__element_type") if self.action == "retrieve" else queryset
@@ -433,7 +436,6 @@ class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mix
     serializer_class = VerificationRequestSerializer
     filterset_class = VerificationRequestFilter
     queryset = VerificationRequest.objects.none()
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def scoped(self, queryset):
         return queryset.order_by("-asked_at", "-id")

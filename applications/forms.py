@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from banks.choices import GuaranteeType
 from banks.models import Branch
 from elements.choices import Level
+from jingzhidai.forms import BootstrapMixin
 
 from .choices import Purpose
+from .models import TERM_MAX_MONTHS
 
 
 class ApplicationForm(forms.Form):
@@ -15,7 +17,7 @@ class ApplicationForm(forms.Form):
     product = forms.TypedChoiceField(label=_("Partner bank and product"), coerce=int, widget=forms.RadioSelect)
     branch = forms.ModelChoiceField(label=_("Branch (optional)"), queryset=Branch.objects.none(), required=False)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=1)
-    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=360)
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     purpose_description = forms.CharField(label=_("Description of the purpose"), widget=forms.Textarea(
         attrs={"rows": 3}), required=False, max_length=4000)
@@ -41,24 +43,27 @@ class ApplicationForm(forms.Form):
 class ProposeForm(forms.Form):
     credit_line = forms.DecimalField(label=_("Credit line (yuan)"), max_digits=16, decimal_places=2)
     annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3)
-    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1)
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS)
     guarantee_type = forms.ChoiceField(label=_("Guarantee type"), choices=GuaranteeType.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ContractForm(forms.Form):
+class ContractForm(BootstrapMixin, forms.Form):
+    """The contract on the approved terms: the rate is the approved one and the maturity
+    follows from the signing date and the term, so neither is typed here (the API still
+    accepts them and checks them)."""
+
     number = forms.CharField(label=_("Contract number"), max_length=60)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                             format="%Y-%m-%d"))
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, required=False)
-    annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3, required=False)
-    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, required=False)
-    maturity_on = forms.DateField(label=_("Maturity date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS,
+                                     required=False)
 
 
-class DisburseForm(forms.Form):
+class DisburseForm(BootstrapMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class AnswerForm(forms.Form):

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,9 @@ from .choices import (
 from .workflow import WAITING
 
 MONEY = dict(max_digits=16, decimal_places=2)
+# The longest loan term the portal records (30 years; products are capped at the same).
+TERM_MAX_MONTHS = 360
+TERM = [MinValueValidator(1), MaxValueValidator(TERM_MAX_MONTHS)]
 
 
 def evidence_path(instance, filename):
@@ -48,7 +51,7 @@ class Application(models.Model):
     branch = models.ForeignKey("banks.Branch", verbose_name=_("branch"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="applications")
     amount = models.DecimalField(_("amount requested (yuan)"), **MONEY, validators=[MinValueValidator(1)])
-    term_months = models.PositiveSmallIntegerField(_("term requested (months)"), validators=[MinValueValidator(1)])
+    term_months = models.PositiveSmallIntegerField(_("term requested (months)"), validators=TERM)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     purpose_description = models.TextField(_("description of the purpose"), blank=True)
     need_statement = models.TextField(_("loan-need statement (贷款需求说明)"))
@@ -74,7 +77,8 @@ class Application(models.Model):
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     credit_line = models.DecimalField(_("credit line (yuan)"), **MONEY, null=True, blank=True)
     annual_rate = models.DecimalField(_("annual rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True)
-    decided_term_months = models.PositiveSmallIntegerField(_("term (months)"), null=True, blank=True)
+    decided_term_months = models.PositiveSmallIntegerField(_("term (months)"), null=True, blank=True,
+                                                           validators=TERM)
     guarantee_type = models.CharField(_("guarantee type"), max_length=20, choices=GuaranteeType.choices,
                                       blank=True)
     proposal_notes = models.TextField(_("proposal notes"), blank=True)
@@ -241,7 +245,7 @@ class Contract(models.Model):
     signed_on = models.DateField(_("signed on"))
     amount = models.DecimalField(_("contract amount (yuan)"), **MONEY)
     annual_rate = models.DecimalField(_("annual rate (%)"), max_digits=6, decimal_places=3)
-    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    term_months = models.PositiveSmallIntegerField(_("term (months)"), validators=TERM)
     maturity_on = models.DateField(_("maturity date"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="+")

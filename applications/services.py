@@ -3,8 +3,10 @@
 allow (TransitionNotAllowed, HTTP 409) without changing anything, time-stamps the stage,
 writes a history row and notifies the parties (in-app now, email after commit)."""
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -532,32 +534,66 @@ def application_reject(*, application, user, reason) -> Application:
                                   apply=apply)
 
 
+def contract_signing_bounds(app):
+    """The dates a contract of this approved application may be signed on: from the day of
+    the approval to today plus CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD (default 0: not in the future)."""
+    ahead = getattr(settings, "CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD", 0)
+    approved = timezone.localdate(app.decided_at) if app.decided_at else None
+    return approved, timezone.localdate() + timedelta(days=ahead)
+
+
 def application_contract(*, application, user, number, signed_on=None, amount=None, annual_rate=None,
                          term_months=None, maturity_on=None) -> Application:
-    """The loan contract: by default on the approved terms; maturity defaults to the signing
-    date plus the term."""
+    """The loan contract, on the approved terms: the amount at most the approved credit line,
+    the approved rate, the term at most the approved term (the bank may lend less, or for
+    shorter, than it approved, never more, longer or dearer); signed no earlier than the
+    approval and no later than `contract_signing_bounds`; maturity is the signing date plus
+    the term (a maturity sent must be that date). Defaults: the approved terms, signed today."""
     number = (number or "").strip()
 
     def apply(app):
         errors = {}
+
+        def refuse(field, message):
+            errors.setdefault(field, []).append(str(message))
+
+        def number_or_none(value, default, field, convert):
+            if value in (None, ""):
+                return default
+            try:
+                result = convert(value)
+            except (ApplicationError, TypeError, ValueError, ArithmeticError):
+                refuse(field, _("Enter a number."))
+                return None
+            return result
+
         if not number:
-            errors["number"] = [_("Enter the contract number.")]
-        value = _decimal(amount if amount not in (None, "") else app.credit_line, "amount")
-        rate = _decimal(annual_rate if annual_rate not in (None, "") else app.annual_rate, "annual_rate")
-        months = int(term_months or app.decided_term_months)
+            refuse("number", _("Enter the contract number."))
+        value = number_or_none(amount, app.credit_line, "amount", lambda v: _decimal(v, "amount"))
+        rate = number_or_none(annual_rate, app.annual_rate, "annual_rate", lambda v: _decimal(v, "annual_rate"))
+        months = number_or_none(term_months, app.decided_term_months, "term_months", int)
         signed = signed_on or timezone.localdate()
-        if value <= 0 or value > app.credit_line:
-            errors["amount"] = [_("The contract amount is above 0 and at most the approved credit line "
-                                  "(%(line)s yuan).") % {"line": app.credit_line}]
-        if signed > timezone.localdate():
-            errors["signed_on"] = [_("The signing date cannot be in the future.")]
-        maturity = maturity_on or add_months(signed, months)
-        if maturity <= signed:
-            errors["maturity_on"] = [_("The maturity date is after the signing date.")]
-        if not (Decimal(0) < rate <= RATE_LIMIT):
-            errors["annual_rate"] = [_("An annual rate is above 0 and at most %(max)s%%.") % {"max": RATE_LIMIT}]
+        if value is not None and not (0 < value <= app.credit_line):
+            refuse("amount", _("The contract amount is above 0 and at most the approved credit line "
+                               "(%(line)s yuan).") % {"line": app.credit_line})
+        if rate is not None and rate != app.annual_rate:
+            refuse("annual_rate", _("The contract rate is the approved rate, %(rate)s%%.") % {"rate": app.annual_rate})
+        if months is not None and not (1 <= months <= app.decided_term_months):
+            refuse("term_months", _("The contract term is 1 to %(max)s months: at most the approved term.") % {
+                "max": app.decided_term_months})
+            months = None
+        earliest, latest = contract_signing_bounds(app)
+        if earliest is not None and signed < earliest:
+            refuse("signed_on", _("The signing date cannot be before the approval (%(date)s).") % {
+                "date": earliest.isoformat()})
+        elif signed > latest:
+            refuse("signed_on", _("The signing date cannot be later than %(date)s.") % {"date": latest.isoformat()})
+        maturity = add_months(signed, months) if months is not None and "signed_on" not in errors else None
+        if maturity_on and maturity is not None and maturity_on != maturity:
+            refuse("maturity_on", _("The maturity date follows from the signing date and the term: %(date)s.") % {
+                "date": maturity.isoformat()})
         if errors:
-            raise ApplicationError(" ".join(str(m) for v in errors.values() for m in v), {"fields": errors},
+            raise ApplicationError(" ".join(m for v in errors.values() for m in v), {"fields": errors},
                                    code="invalid")
         if Contract.objects.filter(bank_id=app.bank_id, number=number).exists():
             raise ApplicationError(_("The bank already has a contract with this number."),
@@ -576,8 +612,9 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
 
 
 def application_disburse(*, application, user, amount, date=None) -> Application:
-    """One disbursement. The application row is locked by the transition, so the total of
-    disbursements is summed under the lock: two at once cannot both exceed the contract."""
+    """One disbursement, dated between the contract's signing and today (and not after its
+    maturity). The application row is locked by the transition, so the total of disbursements
+    is summed under the lock: two at once cannot both exceed the contract."""
     value = _decimal(amount, "amount")
 
     def apply(app):
@@ -593,9 +630,11 @@ def application_disburse(*, application, user, amount, date=None) -> Application
                   "yuan (already disbursed: %(already)s).") % {
                     "total": already + value, "contract": contract.amount, "already": already},
                 {"remaining": str(contract.amount - already)}, code="over_contract")
-        if day < contract.signed_on or day > timezone.localdate():
-            raise ApplicationError(_("The disbursement date is between the signing date and today."),
-                                   {"fields": {"date": [_("Out of range.")]}}, code="invalid")
+        last = min(timezone.localdate(), contract.maturity_on)
+        if day < contract.signed_on or day > last:
+            message = _("The disbursement date is between the signing date (%(signed)s) and %(last)s.") % {
+                "signed": contract.signed_on.isoformat(), "last": last.isoformat()}
+            raise ApplicationError(message, {"fields": {"date": [message]}}, code="invalid")
         Disbursement.objects.create(application=app, contract=contract, amount=value, date=day, recorded_by=user)
 
     return application_transition(application=application, action=Action.DISBURSE, user=user,

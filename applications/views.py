@@ -152,42 +152,72 @@ class ApplicationEditView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "profile": profile, "application": app})
 
 
+def _contract_form(app, data=None):
+    return forms.ContractForm(data, initial={"signed_on": timezone.localdate(), "amount": app.credit_line,
+                                             "term_months": app.decided_term_months})
+
+
+def _disburse_form(app, data=None):
+    return forms.DisburseForm(data, initial={"date": timezone.localdate()})
+
+
+# Steps with a form of their own (name in the page's context, the form, the service): a refusal
+# shows the page again with the errors next to the fields.
+STEP_FORMS = {
+    Action.CONTRACT: ("contract_form", _contract_form, services.application_contract),
+    Action.DISBURSE: ("disburse_form", _disburse_form, services.application_disburse),
+}
+
+
+class StepFormInvalid(Exception):
+    def __init__(self, action, form):
+        super().__init__(action)
+        self.action, self.form = action, form
+
+
 class ApplicationDetailView(LoginRequiredMixin, View):
     template_name = "applications/application_detail.html"
 
     def get(self, request, pk):
-        user = request.user
-        app = get_visible_or_404(selectors.applications_visible_to(user), pk=pk)
-        profile, profile_error = None, ""
-        try:
-            profile = services.profile_open(application=app, user=user)
-        except ApplicationError as e:
-            profile_error = str(e.message)
-        rows = selectors.claims_matched(app, profile) if profile is not None else []
-        visible_evidence = set(selectors.evidence_visible_to(user).filter(application=app).values_list("pk", flat=True))
-        actions = allowed_actions(app.status, user.role)
-        ctx = {
-            "application": app, "profile": profile, "profile_error": profile_error, "rows": rows,
-            "visible_evidence": visible_evidence, "history": selectors.history_of(app),
-            "actions": actions, "Action": Action, "LibraryMatch": LibraryMatch,
-            "is_enterprise": user.role == Role.ENTERPRISE, "is_bank": user.role in BANK_ROLES,
-            "editable": user.role == Role.ENTERPRISE and app.status in ENTERPRISE_EDITABLE,
-            "reviewing": user.role == Role.BANK_OFFICER and app.status == Status.UNDER_REVIEW,
-            "authorisation": selectors.authorisation_shown(app),
-            "disbursements": app.disbursements.select_related("recorded_by").order_by("date", "id"),
-            "disbursed_total": selectors.disbursed_total(app),
-            "contract": getattr(app, "contract", None) if hasattr(app, "contract") else None,
-            "requests": app.verification_requests.select_related("element_type", "regulator_unit").order_by(
-                "asked_at", "id"),
-            "claimable": selectors.claimable_types() if user.role == Role.ENTERPRISE else [],
-            "propose_form": forms.ProposeForm(initial={"credit_line": app.amount, "term_months": app.term_months,
-                                                       "guarantee_type": (app.product.guarantee_types or [""])[0]}),
-            "rate_range": bank_selectors.product_rate_range(app.product, bank_selectors.lpr_current())
-            if Action.PROPOSE in actions else None,
-            "contract_form": forms.ContractForm(initial={"signed_on": timezone.localdate()}),
-            "disburse_form": forms.DisburseForm(initial={"date": timezone.localdate()}),
-        }
-        return render(request, self.template_name, ctx)
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        return render_detail(request, app)
+
+
+def render_detail(request, app, *, status=200, **step_forms):
+    """The application page; `step_forms` (contract_form, disburse_form) are bound forms of a
+    refused step, shown with their errors next to the fields."""
+    user = request.user
+    profile, profile_error = None, ""
+    try:
+        profile = services.profile_open(application=app, user=user)
+    except ApplicationError as e:
+        profile_error = str(e.message)
+    rows = selectors.claims_matched(app, profile) if profile is not None else []
+    visible_evidence = set(selectors.evidence_visible_to(user).filter(application=app).values_list("pk", flat=True))
+    actions = allowed_actions(app.status, user.role)
+    ctx = {
+        "application": app, "profile": profile, "profile_error": profile_error, "rows": rows,
+        "visible_evidence": visible_evidence, "history": selectors.history_of(app),
+        "actions": actions, "Action": Action, "LibraryMatch": LibraryMatch,
+        "is_enterprise": user.role == Role.ENTERPRISE, "is_bank": user.role in BANK_ROLES,
+        "editable": user.role == Role.ENTERPRISE and app.status in ENTERPRISE_EDITABLE,
+        "reviewing": user.role == Role.BANK_OFFICER and app.status == Status.UNDER_REVIEW,
+        "authorisation": selectors.authorisation_shown(app),
+        "disbursements": app.disbursements.select_related("recorded_by").order_by("date", "id"),
+        "disbursed_total": selectors.disbursed_total(app),
+        "contract": getattr(app, "contract", None) if hasattr(app, "contract") else None,
+        "requests": app.verification_requests.select_related("element_type", "regulator_unit").order_by(
+            "asked_at", "id"),
+        "claimable": selectors.claimable_types() if user.role == Role.ENTERPRISE else [],
+        "propose_form": forms.ProposeForm(initial={"credit_line": app.amount, "term_months": app.term_months,
+                                                   "guarantee_type": (app.product.guarantee_types or [""])[0]}),
+        "rate_range": bank_selectors.product_rate_range(app.product, bank_selectors.lpr_current())
+        if Action.PROPOSE in actions else None,
+        **{name: make(app) for name, make, _service in STEP_FORMS.values()},
+        "contract_bounds": services.contract_signing_bounds(app) if Action.CONTRACT in actions else None,
+        **step_forms,
+    }
+    return render(request, ApplicationDetailView.template_name, ctx, status=status)
 
 
 # Every workflow step from the HTML side: the form field names match the API's.
@@ -198,18 +228,16 @@ def _step(action, app, user, post):
                                             term_months=post.get("term_months"),
                                             guarantee_type=post.get("guarantee_type", ""),
                                             notes=post.get("notes", ""))
-    if action == Action.CONTRACT:
-        form = forms.ContractForm(post)
+    if action in STEP_FORMS:
+        _name, make, service = STEP_FORMS[action]
+        form = make(app, post)
         if not form.is_valid():
-            raise ApplicationError(_("Check the contract fields: %(errors)s") % {
-                "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
-        return services.application_contract(application=app, user=user, **form.cleaned_data)
-    if action == Action.DISBURSE:
-        form = forms.DisburseForm(post)
-        if not form.is_valid():
-            raise ApplicationError(_("Check the disbursement fields: %(errors)s") % {
-                "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
-        return services.application_disburse(application=app, user=user, **form.cleaned_data)
+            raise StepFormInvalid(action, form)
+        try:
+            return service(application=app, user=user, **form.cleaned_data)
+        except ApplicationError as e:
+            errors_to_form(form, e)
+            raise StepFormInvalid(action, form)
     if action == Action.REJECT:
         return services.application_reject(application=app, user=user, reason=post.get("reason", ""))
     if action == Action.RETURN:
@@ -224,6 +252,8 @@ class TransitionView(LoginRequiredMixin, View):
             raise Http404
         try:
             _step(action, app, request.user, request.POST)
+        except StepFormInvalid as e:
+            return render_detail(request, app, status=400, **{STEP_FORMS[e.action][0]: e.form})
         except ApplicationError as e:
             _error(request, e)
         else:

@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.filters import IdFilter
+
 from .choices import (
     BatchStatus,
     DistinctionStatus,
@@ -22,13 +24,15 @@ class RecordFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q")
     enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id")
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
-    batch = django_filters.NumberFilter(label=_("Import batch"), method="filter_batch")
+    batch = IdFilter(label=_("Import batch"), method="filter_batch")
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(enterprise_id__istartswith=value) | Q(enterprise__name__icontains=value))
+        # `enterprise__uscc`, not `enterprise_id`: a foreign-key column takes no text lookups
+        # (the code is the enterprise's key, so no join is added for it).
+        return queryset.filter(Q(enterprise__uscc__istartswith=value) | Q(enterprise__name__icontains=value))
 
     def filter_batch(self, queryset, name, value):
         return queryset.filter(Q(batch_id=value) | Q(updated_batch_id=value))
@@ -78,7 +82,7 @@ class SpotCheckFilter(RecordFilter):
 
 
 class ChangeEventFilter(django_filters.FilterSet):
-    after = django_filters.NumberFilter(label=_("After event id (cursor)"), field_name="id", lookup_expr="gt")
+    after = IdFilter(label=_("After event id (cursor)"), field_name="id", lookup_expr="gt")
     enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id")
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
 

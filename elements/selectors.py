@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from identity.choices import SEE_ALL_ROLES, Role
 from identity.models import Enterprise
 from identity.selectors import enterprises_visible_to
+from jingzhidai.dates import PLAUSIBLE_MAX, PLAUSIBLE_MIN
 from jingzhidai.errors import ApplicationError
 
 from . import rules
@@ -235,16 +236,21 @@ def _source_of(d: Distinction) -> str:
 
 
 def parse_as_of(value: str | None) -> date | None:
-    """The profile date of a request (`?as_of=YYYY-MM-DD`); None (today) when absent. Pages
-    and API read it the same way."""
+    """The profile date of a request (`?as_of=YYYY-MM-DD`, 1900-01-01 to 2999-12-31); None
+    (today) when absent. Pages and API read it the same way."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ApplicationError(_("as_of must be a date written YYYY-MM-DD."),
                                {"fields": {"as_of": [str(_("Enter a valid date (YYYY-MM-DD)."))]}},
                                code="invalid")
+    if not PLAUSIBLE_MIN <= day <= PLAUSIBLE_MAX:  # the look-back and the warning window stay in the calendar
+        message = _("as_of must be between %(min)s and %(max)s.") % {"min": PLAUSIBLE_MIN.isoformat(),
+                                                                    "max": PLAUSIBLE_MAX.isoformat()}
+        raise ApplicationError(message, {"fields": {"as_of": [message]}}, code="invalid")
+    return day
 
 
 def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> QualityProfile:

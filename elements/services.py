@@ -85,6 +85,9 @@ def distinction_record(*, enterprise, element_type: ElementType, user, reason: s
             level and level not in DISTINCTION_LEVELS):
         raise ApplicationError(_("%(type)s is not granted at this level.") % {"type": element_type.name},
                                {"level": [str(_("Not an applicable level."))]}, code="invalid_level")
+    if granted_on and granted_on > today_local():
+        message = _("The date granted cannot be in the future.")
+        raise ApplicationError(message, {"fields": {"granted_on": [message]}}, code="invalid_dates")
     if expires_on is None:
         expires_on = default_expiry(granted_on, element_type.default_validity_months)
     if granted_on and expires_on and expires_on < granted_on:
@@ -270,7 +273,7 @@ def import_batch_upload(*, feed: str, uploaded_file, user) -> ImportBatch:
     from django.core.files.storage import default_storage
 
     from .choices import SYNC_FEEDS, BatchSource
-    from .sync.readers import FORMATS, format_of
+    from .sync.readers import FORMATS, UnreadableFile, check_archive, format_of
 
     if user is None or user.role not in (*REGULATOR_ROLES, Role.PLATFORM_ADMIN):
         raise ApplicationError(_("Only regulators upload published lists."), code="not_allowed", status_code=403)
@@ -288,6 +291,11 @@ def import_batch_upload(*, feed: str, uploaded_file, user) -> ImportBatch:
     if (uploaded_file.size or 0) > limit:
         raise ApplicationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
                                {"file": [str(_("File too large."))]}, code="file_too_large")
+    if fmt == "xlsx":
+        try:
+            check_archive(uploaded_file)
+        except UnreadableFile as e:
+            raise ApplicationError(str(e), {"fields": {"file": [str(e)]}}, code="invalid_file")
     digest = hashlib.sha256()
     for block in uploaded_file.chunks():
         digest.update(block)

@@ -3,6 +3,11 @@
 import calendar
 from datetime import date
 
+# Dates of things that happen (a listing, a penalty, a grant, a profile's "as of"): anything
+# outside these is a typo, and date arithmetic (a 3-year look-back, a validity in months) stays
+# inside Python's calendar (years 1–9999).
+PLAUSIBLE_MIN, PLAUSIBLE_MAX = date(1900, 1, 1), date(2999, 12, 31)
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; the month's last day where that day does not exist

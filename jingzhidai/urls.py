@@ -51,3 +51,9 @@ urlpatterns = [
 ]
 # MEDIA_URL is deliberately never served: uploaded files (evidence, feed files) are private and
 # reach people only through views that check access.
+
+# Errors Django answers itself: the JSON error shape under /api/, the templates elsewhere.
+handler400 = "jingzhidai.errorpages.bad_request"
+handler403 = "jingzhidai.errorpages.permission_denied"
+handler404 = "jingzhidai.errorpages.page_not_found"
+handler500 = "jingzhidai.errorpages.server_error"

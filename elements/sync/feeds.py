@@ -263,7 +263,7 @@ def parse_row(feed: str, values: dict) -> tuple[str, dict]:
             certificate_no=parse.limited(t(values.get("certificate_no")), h("certificate_no"), 100),
             granted_on=parse.parse_date(values.get("granted_on"), h("granted_on"), year_ok=True),
             expires_on=None if raw_expiry in parse.FOREVER else parse.parse_date(
-                values.get("expires_on"), h("expires_on")),
+                values.get("expires_on"), h("expires_on"), event=False),
             expires_given=bool(raw_expiry),
         )
     raise ValueError(feed)

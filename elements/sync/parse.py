@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from jingzhidai.dates import PLAUSIBLE_MAX, PLAUSIBLE_MIN
+
 from ..choices import LEVEL_WORDS
 from .readers import RowError
 
@@ -44,20 +46,26 @@ def _date_of_text(raw: str, year_ok: bool):
     return _BAD
 
 
-def parse_date(value, column: str, *, year_ok: bool = False) -> date | None:
+def parse_date(value, column: str, *, year_ok: bool = False, event: bool = True) -> date | None:
     """2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, an Excel date or serial number;
-    empty is None. With `year_ok`, a bare year (2023, 2023年) is 1 January of that year."""
+    empty is None. With `year_ok`, a bare year (2023, 2023年) is 1 January of that year. The
+    date of an `event` (all but an expiry, where 9999-12-31 may mean "no end") lies between
+    1900 and 2999: later ones would break the rules' date arithmetic."""
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = text(value)
-    if not raw:
-        return None
-    parsed = _date_of_text(raw, year_ok)
-    if parsed is not _BAD:
-        return parsed
-    raise RowError(column, _("Not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)."), raw)
+        parsed, raw = value.date(), str(value)
+    elif isinstance(value, date):
+        parsed, raw = value, str(value)
+    else:
+        raw = text(value)
+        if not raw:
+            return None
+        parsed = _date_of_text(raw, year_ok)
+        if parsed is _BAD:
+            raise RowError(column, _("Not a date (expected e.g. 2024-03-05, 2024/3/5 or 2024年3月5日)."), raw)
+    if event and not PLAUSIBLE_MIN <= parsed <= PLAUSIBLE_MAX:
+        raise RowError(column, _("Not a plausible date (between %(min)s and %(max)s).") % {
+            "min": PLAUSIBLE_MIN.isoformat(), "max": PLAUSIBLE_MAX.isoformat()}, raw)
+    return parsed
 
 
 def parse_decimal(value, column: str) -> Decimal | None:

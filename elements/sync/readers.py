@@ -9,8 +9,10 @@ import io
 import json
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -117,6 +119,40 @@ class CsvReader(Reader):
                 yield reader.line_num, dict(zip(self.headers, values, strict=False))
 
 
+def check_archive(file) -> None:
+    """Refuse an .xlsx (a zip archive) before anything parses it when it holds more members,
+    more uncompressed bytes, or expands more (uncompressed / compressed) than the settings
+    allow: a decompression bomb of a few hundred kilobytes would otherwise expand to hundreds
+    of megabytes in the worker. `file` is a path or a seekable binary file. The sizes are the
+    archive's own declarations; zipfile never inflates a member beyond its declared size (a
+    member that lies fails its CRC check), so the declarations bound what parsing reads."""
+    max_members = settings.ELEMENTS_XLSX_MAX_MEMBERS
+    max_bytes = settings.ELEMENTS_XLSX_MAX_UNCOMPRESSED_BYTES
+    max_ratio = settings.ELEMENTS_XLSX_MAX_RATIO
+    position = file.tell() if hasattr(file, "tell") else None
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
+        raise UnreadableFile(_("Not a readable Excel (.xlsx) file: %(e)s") % {"e": e})
+    finally:
+        if position is not None:
+            file.seek(position)
+    if len(members) > max_members:
+        raise UnreadableFile(_("The Excel file holds %(n)d parts, more than the %(max)d allowed.") % {
+            "n": len(members), "max": max_members})
+    expanded = sum(m.file_size for m in members)
+    compressed = sum(m.compress_size for m in members) or 1
+    if expanded > max_bytes:
+        raise UnreadableFile(_("The Excel file expands to %(mb)d MB, more than the %(max)d MB allowed; "
+                               "send a list this large as CSV.") % {
+            "mb": expanded // (1024 * 1024), "max": max_bytes // (1024 * 1024)})
+    if expanded > 1024 * 1024 and expanded / compressed > max_ratio:
+        raise UnreadableFile(_("The Excel file expands %(ratio)d times its size (at most %(max)d allowed): it "
+                               "looks like a decompression bomb.") % {
+            "ratio": expanded // compressed, "max": max_ratio})
+
+
 class XlsxReader(Reader):
     def __init__(self, path):
         super().__init__(path)
@@ -129,6 +165,7 @@ class XlsxReader(Reader):
     def rows(self):
         from openpyxl import load_workbook
 
+        check_archive(self.path)
         try:
             wb = load_workbook(self.path, read_only=True, data_only=True)
         except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
@@ -137,7 +174,7 @@ class XlsxReader(Reader):
             ws = wb.worksheets[0]
             self._total = ws.max_row or 0
             header = None
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(_parsed(ws.iter_rows(values_only=True)), start=1):
                 self._row = number
                 if header is None:
                     if values and any(v not in (None, "") for v in values):
@@ -151,6 +188,19 @@ class XlsxReader(Reader):
                 raise UnreadableFile(_("The file is empty."))
         finally:
             wb.close()
+
+
+def _parsed(rows):
+    """The sheet's rows; the sheet's XML is parsed as they are read, so a malformed sheet (an
+    undefined entity, a forbidden DTD, broken markup) fails here: the file is unreadable."""
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # noqa: BLE001 - the XML parsers raise many kinds
+            raise UnreadableFile(_("Not a readable Excel (.xlsx) file: %(e)s") % {"e": e})
+        yield values
 
 
 def _cell(value):
@@ -186,6 +236,9 @@ class JsonLinesReader(Reader):
                     continue
                 try:
                     obj = json.loads(line)
+                except RecursionError:
+                    yield number, RowError("", _("The line nests too deeply."), line[:500])
+                    continue
                 except ValueError as e:
                     if not got_any and number == 1 and not line.startswith("{"):
                         raise UnreadableFile(_("Not a JSON-lines file: %(e)s") % {"e": e})

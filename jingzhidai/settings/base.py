@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # before anything reads the path or the query string into a database query
+    "jingzhidai.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -214,6 +216,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jingzhidai.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a size and nesting bound (jingzhidai/api.py); forms and files as DRF has them.
+    "DEFAULT_PARSER_CLASSES": [
+        "jingzhidai.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "jingzhidai.schema.AutoSchema",  # documents Idempotency-Key
     "EXCEPTION_HANDLER": "jingzhidai.api.exception_handler",
     # Anonymous callers per client address (API self-check, token endpoint, /check/ page share
@@ -255,10 +263,17 @@ ELEMENTS_INBOX_PREFIX = env("ELEMENTS_INBOX_PREFIX", default="inbox/")
 ELEMENTS_FEED_URLS = env.json("ELEMENTS_FEED_URLS", default={})
 ELEMENTS_FEED_TIMEOUT = env.int("ELEMENTS_FEED_TIMEOUT", default=60)
 ELEMENTS_UPLOAD_MAX_BYTES = env.int("ELEMENTS_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
+# An .xlsx is a zip archive: refused before parsing beyond these bounds (decompression bombs).
+ELEMENTS_XLSX_MAX_MEMBERS = env.int("ELEMENTS_XLSX_MAX_MEMBERS", default=1000)
+ELEMENTS_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("ELEMENTS_XLSX_MAX_UNCOMPRESSED_BYTES", default=256 * 1024 * 1024)
+ELEMENTS_XLSX_MAX_RATIO = env.int("ELEMENTS_XLSX_MAX_RATIO", default=100)
 
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 VERIFICATION_DUE_WORKING_DAYS = env.int("VERIFICATION_DUE_WORKING_DAYS", default=3)
+# A contract is recorded once signed: its signing date lies between the approval and today
+# plus this many days (0: never in the future).
+CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD = env.int("CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD", default=0)
 
 # GET /health/ answers within this many seconds; a component still silent by then is "timeout".
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3.0)

@@ -44,6 +44,19 @@ class TestProfileApi:
         body = response.json()
         assert body["code"] == "invalid" and "as_of" in body["extra"]["fields"] and "YYYY-MM-DD" in body["message"]
 
+    @pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+    def test_an_as_of_outside_the_calendar_the_rules_need_is_a_400_not_an_overflow(self, world, far):
+        """The look-back (3 years) and the expiry warning would leave the calendar: a 500 once."""
+        api = client_for(world, "city", api=True)
+        api.raise_request_exception = False
+        response = api.get(reverse("api:enterprise-profile", args=[world.ent.uscc]), {"as_of": far},
+                           HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and "as_of" in response.json()["extra"]["fields"]
+        assert "1900-01-01" in response.json()["message"]
+        page = client_for(world, "city")
+        page.raise_request_exception = False
+        assert page.get(reverse("elements:profile", args=[world.ent.uscc]), {"as_of": far}).status_code < 500
+
 
 class TestProfilePage:
     def test_cards_and_details(self, world):

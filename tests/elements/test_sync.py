@@ -82,6 +82,27 @@ class TestFormats:
         assert batch.inserted == 1 and Listing.objects.get().listed_on == date(2024, 3, 5)
 
 
+class TestPlausibleDates:
+    """An event dated in year 9999 was stored, and the profile's 3-year look-back then left the
+    calendar (a 500 on every page showing that enterprise's profile)."""
+
+    def test_an_event_date_outside_1900_to_2999_is_a_rejected_row(self, world, tmp_path):
+        rows = [{CODE: world.ent.uscc, "决定书文号": "京罚1", "处罚决定日期": "9999-06-01", "决定机关": HD},
+                {CODE: world.ent.uscc, "决定书文号": "京罚2", "处罚决定日期": "1899-12-31", "决定机关": HD},
+                {CODE: world.ent.uscc, "决定书文号": "京罚3", "处罚决定日期": "2024-06-01", "决定机关": HD}]
+        batch = run_file(feed="penalty", path=write_csv(tmp_path / "p.csv", "penalty", rows))
+        assert (batch.status, batch.inserted, batch.rejected) == (BatchStatus.SUCCEEDED, 1, 2)
+        assert {r.column for r in batch.rejects.all()} == {"处罚决定日期"}
+        assert client_for(world, "city", api=True).get(
+            reverse("api:enterprise-profile", args=[world.ent.uscc])).status_code == 200
+
+    def test_an_expiry_of_9999_12_31_still_means_no_end(self, world, tmp_path):
+        rows = [{CODE: world.ent.uscc, "要素名称": "中华老字号", "级别": "国家", "授予机关": "商务部",
+                 "授予日期": "2006-12-01", "有效期至": "9999-12-31"}]
+        batch = run_file(feed="honor", path=write_csv(tmp_path / "h.csv", "honor", rows))
+        assert (batch.inserted, batch.rejected) == (1, 0)
+
+
 class TestUnreadable:
     def test_missing_required_column_fails_the_whole_file(self, world, tmp_path):
         path = write_csv(tmp_path / "a.csv", "penalty", [{CODE: world.ent.uscc}], headers=[CODE, "企业名称"])

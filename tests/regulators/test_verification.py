@@ -110,6 +110,20 @@ def test_confirmed_claim_becomes_a_library_record_with_provenance(reviewing, wor
     assert r.status_code == 409
 
 
+@pytest.mark.parametrize("granted_on", ["9999-12-01", "2999-01-01"])
+def test_a_confirmation_granted_in_the_future_is_a_400_not_an_overflow(reviewing, world, granted_on):
+    """The default validity is added to the date granted: from 9999-12 it left the calendar (500)."""
+    req = services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
+                                               question="请核实")
+    client = client_for(world, "district", api=True)
+    client.raise_request_exception = False
+    r = client.post(reverse("api:verification-request-answer", args=[req.pk]),
+                    {"confirmed": True, "note": "x", "granted_on": granted_on}, format="json")
+    assert r.status_code == 400 and "granted_on" in r.json()["extra"]["fields"]
+    req.refresh_from_db()
+    assert req.status == VerificationStatus.OPEN and req.distinction is None
+
+
 def test_not_confirmed_needs_a_note_and_contradicts_the_claim(reviewing, world):
     req = services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
                                                question="请核实")
