@@ -18,7 +18,7 @@ from identity.choices import BANK_ROLES
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 
 from . import selectors, services
-from .choices import Action, EvidenceReview, Purpose, Status, VerificationStatus
+from .choices import Action, EvidenceReview, Purpose, RepaymentMethod, Status, VerificationStatus
 from .files import file_response
 from .filters import ApplicationFilter, VerificationRequestFilter
 from .models import Application, Claim, Evidence, HistoryEntry, VerificationRequest
@@ -42,6 +42,7 @@ class ContractSerializer(serializers.Serializer):
     annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3)
     term_months = serializers.IntegerField()
     maturity_on = serializers.DateField()
+    repayment_method = inline_choice(RepaymentMethod.choices)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -159,6 +160,8 @@ class ContractWriteSerializer(serializers.Serializer):
     annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False)
     term_months = serializers.IntegerField(min_value=1, required=False)
     maturity_on = serializers.DateField(required=False)
+    repayment_method = inline_choice(RepaymentMethod.choices, required=False,
+                                     help_text=_("Default: monthly interest, principal at maturity."))
 
 
 class DisburseSerializer(serializers.Serializer):

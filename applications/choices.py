@@ -38,6 +38,15 @@ class Purpose(models.TextChoices):
     OTHER = "other", _("Other production and operation (其他生产经营)")
 
 
+class RepaymentMethod(models.TextChoices):
+    """How the loan is repaid, chosen at contract (DOMAIN.md §8); the loans app plans the
+    schedule from it."""
+
+    INTEREST_MONTHLY = "interest_monthly", _("Monthly interest, principal at maturity (按月付息到期还本)")
+    EQUAL_INSTALMENTS = "equal_instalments", _("Equal instalments (等额本息)")
+    EQUAL_PRINCIPAL = "equal_principal", _("Equal principal (等额本金)")
+
+
 class ClaimOrigin(models.TextChoices):
     PROFILE = "profile", _("From the quality profile")
     ADDED = "added", _("Added by the enterprise")

@@ -5,7 +5,7 @@ from banks.choices import GuaranteeType
 from banks.models import Branch
 from elements.choices import Level
 
-from .choices import Purpose
+from .choices import Purpose, RepaymentMethod
 
 
 class ApplicationForm(forms.Form):
@@ -54,6 +54,8 @@ class ContractForm(forms.Form):
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, required=False)
     maturity_on = forms.DateField(label=_("Maturity date"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
+    repayment_method = forms.ChoiceField(label=_("Repayment method"), choices=RepaymentMethod.choices,
+                                         required=False)
 
 
 class DisburseForm(forms.Form):

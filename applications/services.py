@@ -28,6 +28,7 @@ from .choices import (
     ClaimOrigin,
     EvidenceReview,
     LibraryMatch,
+    RepaymentMethod,
     Status,
     VerificationStatus,
 )
@@ -223,6 +224,14 @@ def authorisation_grant(*, application, user) -> Authorisation:
         return existing
     return Authorisation.objects.create(application=application, enterprise_id=application.enterprise_id,
                                         bank_id=application.bank_id, granted_by=user)
+
+
+@transaction.atomic
+def authorisations_end(*, application, reason="") -> int:
+    """End the application's active authorisation: from now on the bank keeps the application
+    record but no longer sees the enterprise's profile or files. The caller records `reason`
+    in its own history (a loan settled or written off)."""
+    return selectors.active_authorisations().filter(application=application).update(revoked_at=timezone.now())
 
 
 @transaction.atomic
@@ -502,7 +511,7 @@ def application_reject(*, application, user, reason) -> Application:
 
 
 def application_contract(*, application, user, number, signed_on=None, amount=None, annual_rate=None,
-                         term_months=None, maturity_on=None) -> Application:
+                         term_months=None, maturity_on=None, repayment_method=None) -> Application:
     """The loan contract: by default on the approved terms; maturity defaults to the signing
     date plus the term."""
     number = (number or "").strip()
@@ -532,7 +541,8 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
             raise ApplicationError(_("The bank already has a contract with this number."),
                                    {"fields": {"number": [_("Already used.")]}}, code="duplicate")
         contract = Contract(application=app, bank_id=app.bank_id, number=number, signed_on=signed, amount=value,
-                            annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user)
+                            annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user,
+                            repayment_method=repayment_method or RepaymentMethod.INTEREST_MONTHLY)
         full_clean_or_raise(contract)
         try:
             with transaction.atomic():

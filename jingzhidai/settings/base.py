@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "banks",
     "elements",
     "applications",
+    "loans",
     "regulators",
 ]
 
@@ -224,6 +225,13 @@ ELEMENTS_UPLOAD_MAX_BYTES = env.int("ELEMENTS_UPLOAD_MAX_BYTES", default=500 * 1
 # Applications (applications/): evidence upload limit, verification-request due date.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 VERIFICATION_DUE_WORKING_DAYS = env.int("VERIFICATION_DUE_WORKING_DAYS", default=3)
+
+# Loans (loans/): fund-use report due after the first disbursement, alert cursor overlap window
+# and batch, escalation of unacknowledged alerts.
+LOANS_FUND_USE_REPORT_DAYS = env.int("LOANS_FUND_USE_REPORT_DAYS", default=90)
+LOANS_ALERT_OVERLAP_SECONDS = env.int("LOANS_ALERT_OVERLAP_SECONDS", default=900)
+LOANS_ALERT_BATCH = env.int("LOANS_ALERT_BATCH", default=2000)
+LOANS_ALERT_ESCALATION_WORKING_DAYS = env.int("LOANS_ALERT_ESCALATION_WORKING_DAYS", default=5)
 
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")
