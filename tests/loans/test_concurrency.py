@@ -1,11 +1,10 @@
 """Two alert jobs at once raise and notify each alert exactly once; two repayments with the
 same bank reference at once record one. Needs PostgreSQL (row locks, ON CONFLICT)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from applications.models import Notification
@@ -16,6 +15,7 @@ from loans.choices import Audience
 from loans.models import Repayment, RiskAlert
 from loans.receivers import library_changed_alerts
 
+from ..helpers import race
 from .conftest import make_loan
 
 pytestmark = [
@@ -25,27 +25,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="row locks and ON CONFLICT races need PostgreSQL; run with DATABASE_URL=postgres://…"),
 ]
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as e:  # noqa: BLE001 - reported by the assertion below
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results, errors
 
 
 @pytest.fixture
@@ -62,7 +41,7 @@ def test_two_alert_jobs_at_once_raise_each_alert_once(world, flow, no_automatic_
         element_services.listing_record(enterprise=world.ent, kind="abnormal",
                                         listed_on=timezone.localdate() - timedelta(days=n), user=world.district,
                                         entry_reason=f"第{n + 1}次")
-    results, errors = _race(services.risk_alerts_raise, services.risk_alerts_raise, services.risk_alerts_raise)
+    results, errors = race(services.risk_alerts_raise, services.risk_alerts_raise, services.risk_alerts_raise)
     assert not errors, errors
     assert sum(results) == 6  # 3 changes × (the bank, the district), notified by whichever job claimed them
     assert RiskAlert.objects.filter(audience=Audience.BANK, loan=loan).count() == 3
@@ -78,7 +57,7 @@ def test_the_same_bank_reference_twice_at_once_is_one_repayment(world, flow):
         return services.repayment_record(loan=loan, user=world.officer, date=timezone.localdate(),
                                          principal="1000", interest="10", reference="CORE-42")
 
-    results, errors = _race(pay, pay)
+    results, errors = race(pay, pay)
     assert not errors, errors
     assert sorted(created for _r, created in results) == [False, True]
     assert Repayment.objects.filter(reference="CORE-42").count() == 1
