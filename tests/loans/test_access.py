@@ -49,6 +49,27 @@ class TestLoanAccess(TenantMatrix):
         return obj.contract.number
 
 
+class TestFundUseReportAccess(TenantMatrix):
+    """A fund-use report: whoever sees the loan sees the report's figures."""
+
+    allowed = {"enterprise", *BANK_SIDE, "district", "city", "admin"}
+
+    def make(self, world):
+        loan = _loan(world)
+        return services.fund_use_report_create(loan=loan, user=world.enterprise, purpose="technical",
+                                               amount="2345.67", date=timezone.localdate(), description="数控系统升级")
+
+    def detail_urls(self, obj):
+        return [(reverse("loans:detail", args=[obj.loan_id]), False),
+                (reverse("api:loan-fund-use-reports", args=[obj.loan_id]), True)]
+
+    def test_report_shown_to_the_allowed(self, world):
+        report = self.make(world)
+        for who in self.allowed:
+            for url, api in self.detail_urls(report):
+                assert "数控系统升级" in client_for(world, who, api=api).get(url).content.decode(), (who, url)
+
+
 class TestFundUseFileAccess(TenantMatrix):
     """The supporting file: the enterprise and the bank holding the loan only."""
 
