@@ -488,7 +488,8 @@ def loans_overdue_refresh(*, today=None, chunk: int = 2000) -> dict:
     """Nightly: days past due and the next due date of every servicing or defaulted loan from
     its schedule and repayments; repaying/extended loans with days past due fall overdue,
     overdue loans that owe nothing past due go back. Set-based: per chunk of loans one
-    position query, one bulk update, bulk history and notices."""
+    position query, bulk history and notices for the loans that change status, one update of
+    the loans whose figures changed."""
     today = today or timezone.localdate()
     counts = {"loans": 0, "overdue": 0, "cured": 0}
     ids = list(Loan.objects.filter(status__in=SERVICING | {LoanStatus.DEFAULTED}).order_by("pk").values_list(
@@ -496,19 +497,30 @@ def loans_overdue_refresh(*, today=None, chunk: int = 2000) -> dict:
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
         with transaction.atomic():
-            loans = list(Loan.objects.select_for_update(of=("self",)).select_related(
-                "contract", "application", "enterprise", "bank").filter(pk__in=part).order_by("pk"))
+            # Lean rows for the figures; the related records only for the loans that change status.
+            loans = list(Loan.objects.select_for_update(of=("self",)).filter(pk__in=part).only(
+                "id", "extended_on", "bank_id", "enterprise_id", *POSITION_FIELDS).order_by("pk"))
             positions = selectors.due_positions(loan_ids=part)
-            late, cured = [], []
+            changed, late, cured = [], [], []
             for loan in loans:
+                before = [getattr(loan, f) for f in POSITION_FIELDS]
                 _place(loan, positions.get(loan.pk), today)
                 if loan.days_past_due and loan.status in TRANSITIONS[LoanAction.OVERDUE].sources:
                     late.append(loan)
                 elif not loan.days_past_due and loan.status == LoanStatus.OVERDUE:
                     cured.append(loan)
+                elif [getattr(loan, f) for f in POSITION_FIELDS] != before:
+                    changed.append(loan)
+            if late or cured:
+                full = Loan.objects.select_related("contract", "application", "enterprise", "bank").in_bulk(
+                    [x.pk for x in late + cured])
+                for x in late + cured:
+                    for f in POSITION_FIELDS:
+                        setattr(full[x.pk], f, getattr(x, f))
+                late, cured = [full[x.pk] for x in late], [full[x.pk] for x in cured]
             _move(late, LoanAction.OVERDUE, user=None, note=_("Past due since the instalment of the day shown."))
             _move(cured, LoanAction.CURE, user=None)
-            _save_positions(loans)
+            _save_positions(changed + late + cured)
             counts["loans"] += len(loans)
             counts["overdue"] += len(late)
             counts["cured"] += len(cured)
