@@ -148,3 +148,18 @@ def test_schema_lists_the_loans_api(world):
                  "/api/v1/loans/{id}/fund-use-reports/{rid}/review/", "/api/v1/risk-alerts/",
                  "/api/v1/risk-alerts/{id}/acknowledge/"):
         assert path in schema["paths"], path
+
+
+def test_the_repayment_method_is_chosen_at_contract_through_the_api(world, flow):
+    from applications.choices import Status
+    from loans.models import Loan
+
+    app = flow.to(Status.APPROVED)
+    api = client_for(world, "officer", api=True)
+    r = api.post(reverse("api:application-contract", args=[app.pk]),
+                 {"number": "HT-API-1", "repayment_method": "equal_principal"}, format="json")
+    assert r.status_code == 200 and r.json()["contract"]["repayment_method"] == "equal_principal"
+    assert Loan.objects.get(application=app).repayment_method == "equal_principal"
+    r = api.post(reverse("api:application-contract", args=[flow.to(Status.APPROVED).pk]),
+                 {"number": "HT-API-2", "repayment_method": "balloon"}, format="json")
+    assert r.status_code == 400 and "repayment_method" in r.json()["extra"]["fields"]
