@@ -628,6 +628,14 @@ def fund_use_report_answer(*, report, user, answer) -> FundUseReport:
     return r
 
 
+def fund_use_orphans_sweep(*, hours: int = 24) -> list[str]:
+    """Supporting files saved before a report row that then rolled back (applications' sweep,
+    over the `fund-use/` folder)."""
+    from applications.files import orphan_files_sweep
+
+    return orphan_files_sweep(older_than=timedelta(hours=hours), sources={"fund-use": [(FundUseReport, "file")]})
+
+
 def fund_use_report_days() -> int:
     return getattr(settings, "LOANS_FUND_USE_REPORT_DAYS", 90)
 

@@ -15,8 +15,9 @@ def risk_alerts_raise() -> int:
 @shared_task(name="loans.nightly")
 def nightly() -> dict:
     """Nightly (01:30 Asia/Shanghai): loans for contracts without one, days past due and
-    statuses, missing fund-use reports, escalation of unacknowledged alerts."""
+    statuses, missing fund-use reports, escalation of unacknowledged alerts, fund-use files no report refers to."""
     from . import services
 
     return {"reconciled": services.loans_reconcile(), **services.loans_overdue_refresh(),
-            "fund_use_flagged": services.loans_fund_use_flag(), "escalated": services.risk_alerts_escalate()}
+            "fund_use_flagged": services.loans_fund_use_flag(), "escalated": services.risk_alerts_escalate(),
+            "orphan_files": len(services.fund_use_orphans_sweep())}

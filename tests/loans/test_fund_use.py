@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Notification
@@ -101,3 +103,23 @@ def test_missing_first_report_flagged_to_the_bank_once(world, flow, settings):
     assert Notification.objects.filter(recipient=world.officer, kind="loan_fund_use_missing").count() == 1
     assert not Notification.objects.filter(recipient=world.enterprise, kind="loan_fund_use_missing").exists()
     assert services.loans_fund_use_flag() == 0
+
+
+def test_a_rolled_back_report_leaves_a_file_that_the_nightly_sweep_deletes(world, flow, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    loan = make_loan(world, flow, days_ago=10)
+    kept = _report(loan, world, "1000", uploaded=upload("发票.pdf"))
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        _report(loan, world, "1000", uploaded=upload("发票2.pdf"))
+        raise Abort
+    month = kept.file.name.rsplit("/", 1)[0]
+    orphans = {f"{month}/{n}" for n in default_storage.listdir(month)[1]} - {kept.file.name}
+    assert len(orphans) == 1
+    assert services.fund_use_orphans_sweep(hours=1) == []  # too young: may still be in flight
+    assert services.fund_use_orphans_sweep(hours=0) == sorted(orphans)
+    assert default_storage.exists(kept.file.name)
