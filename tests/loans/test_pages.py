@@ -56,6 +56,7 @@ def test_forms_record_repayment_report_act_and_show_refusals(world, flow):
     ent.post(reverse("loans:fund_use_create", args=[loan.pk]), {
         "purpose": "equipment", "amount": "50000", "date": str(timezone.localdate()), "description": "购置设备"})
     assert loan.fund_use.count() == 1
+    assert 'data-testid="fund-use-by-purpose"' in officer.get(reverse("loans:detail", args=[loan.pk])).content.decode()
     officer.post(reverse("loans:act", args=[loan.pk, "extend"]), {
         "maturity_on": str(loan.maturity_on + timedelta(days=30)), "reason": "回款延迟"})
     loan.refresh_from_db()
