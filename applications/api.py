@@ -17,7 +17,7 @@ from identity.choices import BANK_ROLES
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 
 from . import selectors, services
-from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, Status, VerificationStatus
+from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, RepaymentMethod, Status, VerificationStatus
 from .files import file_response
 from .filters import ApplicationFilter, VerificationRequestFilter
 from .models import TERM_MAX_MONTHS, Application, Claim, Evidence, HistoryEntry, VerificationRequest
@@ -41,6 +41,7 @@ class ContractSerializer(serializers.Serializer):
     annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3)
     term_months = serializers.IntegerField()
     maturity_on = serializers.DateField()
+    repayment_method = inline_choice(RepaymentMethod.choices)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -173,6 +174,8 @@ class ContractWriteSerializer(serializers.Serializer):
         "Default and maximum: the approved term."))
     maturity_on = serializers.DateField(required=False, help_text=_(
         "Computed: the signing date plus the term. If sent, it must be that date."))
+    repayment_method = inline_choice(RepaymentMethod.choices, required=False,
+                                     help_text=_("Default: monthly interest, principal at maturity."))
 
 
 class DisburseSerializer(serializers.Serializer):

@@ -37,6 +37,7 @@ class AuthorisationEnd(models.TextChoices):
     WITHDRAWN = "withdrawn", _("The application was withdrawn")
     REJECTED = "rejected", _("The application was rejected")
     SETTLED = "settled", _("The loan was settled")
+    WRITTEN_OFF = "written_off", _("The loan was written off")
 
 
 # What a history row records besides the workflow steps (same column as the actions).
@@ -51,6 +52,15 @@ class Purpose(models.TextChoices):
     TECHNICAL = "technical", _("Technical upgrading (技术改造)")
     EQUIPMENT = "equipment", _("Equipment renewal (设备更新)")
     OTHER = "other", _("Other production and operation (其他生产经营)")
+
+
+class RepaymentMethod(models.TextChoices):
+    """How the loan is repaid, chosen at contract (DOMAIN.md §8); the loans app plans the
+    schedule from it."""
+
+    INTEREST_MONTHLY = "interest_monthly", _("Monthly interest, principal at maturity (按月付息到期还本)")
+    EQUAL_INSTALMENTS = "equal_instalments", _("Equal instalments (等额本息)")
+    EQUAL_PRINCIPAL = "equal_principal", _("Equal principal (等额本金)")
 
 
 class ClaimOrigin(models.TextChoices):

@@ -109,23 +109,27 @@ def _walk(storage, folder):
         yield from _walk(storage, f"{folder}/{d}")
 
 
-def orphan_files_sweep(*, older_than) -> list[str]:
+def orphan_files_sweep(*, older_than, sources=None) -> list[str]:
     """Delete stored evidence and answer files that no row refers to and that are older than
     `older_than` (a timedelta). A file is saved before its row commits, so a transaction that
     rolls back afterwards (an outer atomic block, a worker killed in between) leaves it behind;
-    the age margin keeps uploads still in flight. Returns the deleted names."""
+    the age margin keeps uploads still in flight. `sources` ({folder: [(model, file field)]},
+    default this app's folders) lets an app above sweep its own files. Returns the deleted names."""
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
     from .models import Evidence, VerificationRequest
 
+    if sources is None:
+        sources = {folder: [(Evidence, "file"), (VerificationRequest, "answer_file")] for folder in SWEPT_FOLDERS}
     cutoff = timezone.now() - older_than
     deleted = []
-    for folder in SWEPT_FOLDERS:
+    for folder, fields in sources.items():
         for month in _months(default_storage, folder):
-            referenced = set(Evidence.objects.filter(file__startswith=f"{month}/").values_list("file", flat=True))
-            referenced |= set(VerificationRequest.objects.filter(answer_file__startswith=f"{month}/")
-                              .values_list("answer_file", flat=True))
+            referenced = set()
+            for model, field in fields:
+                referenced |= set(model.objects.filter(**{f"{field}__startswith": f"{month}/"}).values_list(
+                    field, flat=True))
             for name in _walk(default_storage, month):
                 if name in referenced or default_storage.get_modified_time(name) > cutoff:
                     continue

@@ -6,7 +6,7 @@ from banks.models import Branch
 from elements.choices import Level
 from jingzhidai.forms import BootstrapMixin
 
-from .choices import Purpose
+from .choices import Purpose, RepaymentMethod
 from .models import TERM_MAX_MONTHS
 
 
@@ -59,6 +59,8 @@ class ContractForm(BootstrapMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, required=False)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS,
                                      required=False)
+    repayment_method = forms.ChoiceField(label=_("Repayment method"), choices=RepaymentMethod.choices,
+                                         required=False)
 
 
 class DisburseForm(BootstrapMixin, forms.Form):

@@ -16,6 +16,7 @@ from .choices import (
     ClaimOrigin,
     EvidenceReview,
     Purpose,
+    RepaymentMethod,
     Status,
     VerificationStatus,
 )
@@ -247,6 +248,8 @@ class Contract(models.Model):
     annual_rate = models.DecimalField(_("annual rate (%)"), max_digits=6, decimal_places=3)
     term_months = models.PositiveSmallIntegerField(_("term (months)"), validators=TERM)
     maturity_on = models.DateField(_("maturity date"))
+    repayment_method = models.CharField(_("repayment method"), max_length=20, choices=RepaymentMethod.choices,
+                                        default=RepaymentMethod.INTEREST_MONTHLY)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)

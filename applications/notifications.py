@@ -15,23 +15,32 @@ from .models import Notification
 BANK_DESK = (Role.BANK_OFFICER, Role.BANK_APPROVER)
 
 
-def _enterprise_users(enterprise_id):
-    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id, is_active=True)
+def enterprise_users(*enterprise_ids):
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id__in=enterprise_ids, is_active=True)
 
 
-def _bank_desk(bank_id):
-    return User.objects.filter(role__in=BANK_DESK, bank_id=bank_id, is_active=True)
+def bank_desk(*bank_ids, roles=BANK_DESK):
+    return User.objects.filter(role__in=roles, bank_id__in=bank_ids, is_active=True)
 
 
-def _regulators(unit_id):
-    return User.objects.filter(role=Role.DISTRICT_REGULATOR, regulator_unit_id=unit_id, is_active=True)
+def regulators(*unit_ids):
+    return User.objects.filter(role=Role.DISTRICT_REGULATOR, regulator_unit_id__in=unit_ids, is_active=True)
 
 
-def _send(recipients, *, actor, kind, subject, body, url, application=None, verification_request=None):
-    rows = [Notification(recipient=u, application=application, verification_request=verification_request,
-                         kind=kind, subject=subject[:200], body=body, url=url)
-            for u in recipients if actor is None or u.pk != actor.pk]
-    created = Notification.objects.bulk_create(rows)
+def send(recipients, *, actor, kind, subject, body, url, application=None, verification_request=None):
+    return send_many([dict(recipients=recipients, kind=kind, subject=subject, body=body, url=url,
+                           application=application, verification_request=verification_request)], actor=actor)
+
+
+def send_many(messages, *, actor=None):
+    """Several notices at once (one insert): each message is a dict of recipients, kind,
+    subject, body, url and optionally application / verification_request. The loans app
+    sends its loan, fund-use and risk-alert notices through here too."""
+    rows = [Notification(recipient=u, application=m.get("application"),
+                         verification_request=m.get("verification_request"), kind=m["kind"],
+                         subject=m["subject"][:200], body=m["body"], url=m["url"])
+            for m in messages for u in m["recipients"] if actor is None or u.pk != actor.pk]
+    created = Notification.objects.bulk_create(rows, batch_size=2000)
     ids = [n.pk for n in created if n.recipient.email]
     if ids:
         from . import tasks
@@ -55,11 +64,11 @@ def notify_transition(application, *, action, actor, from_status, note=""):
         if note:
             body += "\n" + note
     # The bank hears nothing of an application it never received (a draft withdrawn unsent).
-    recipients = list(_bank_desk(application.bank_id)) if application.submitted_at else []
+    recipients = list(bank_desk(application.bank_id)) if application.submitted_at else []
     if actor is None or actor.role != Role.ENTERPRISE:
-        recipients += list(_enterprise_users(application.enterprise_id))
+        recipients += list(enterprise_users(application.enterprise_id))
     url = reverse("applications:detail", args=[application.pk])
-    return _send(recipients, actor=actor, kind=action, subject=subject, body=body, url=url, application=application)
+    return send(recipients, actor=actor, kind=action, subject=subject, body=body, url=url, application=application)
 
 
 def notify_verification_asked(request, *, actor):
@@ -68,7 +77,7 @@ def notify_verification_asked(request, *, actor):
             "enterprise": request.enterprise.name, "element": request.element_type.name}
         body = _("Asked by %(bank)s; answer due %(due)s.\n%(question)s") % {
             "bank": request.application.bank.name, "due": request.due_on, "question": request.question}
-    return _send(_regulators(request.regulator_unit_id), actor=actor, kind="verification_asked", subject=subject,
+    return send(regulators(request.regulator_unit_id), actor=actor, kind="verification_asked", subject=subject,
                  body=body, url=reverse("regulators:request_detail", args=[request.pk]),
                  verification_request=request)
 
@@ -79,7 +88,7 @@ def notify_verification_answered(request, *, actor):
             "unit": request.regulator_unit.name, "element": request.element_type.name,
             "answer": str(request.get_status_display())}
         body = request.answer_note
-    recipients = list(_bank_desk(request.application.bank_id))
-    return _send(recipients, actor=actor, kind="verification_answered", subject=subject, body=body,
+    recipients = list(bank_desk(request.application.bank_id))
+    return send(recipients, actor=actor, kind="verification_answered", subject=subject, body=body,
                  url=reverse("applications:detail", args=[request.application_id]),
                  application=request.application, verification_request=request)

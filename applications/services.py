@@ -32,6 +32,7 @@ from .choices import (
     ClaimOrigin,
     EvidenceReview,
     LibraryMatch,
+    RepaymentMethod,
     Status,
     VerificationStatus,
 )
@@ -543,7 +544,7 @@ def contract_signing_bounds(app):
 
 
 def application_contract(*, application, user, number, signed_on=None, amount=None, annual_rate=None,
-                         term_months=None, maturity_on=None) -> Application:
+                         term_months=None, maturity_on=None, repayment_method=None) -> Application:
     """The loan contract, on the approved terms: the amount at most the approved credit line,
     the approved rate, the term at most the approved term (the bank may lend less, or for
     shorter, than it approved, never more, longer or dearer); signed no earlier than the
@@ -599,7 +600,8 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
             raise ApplicationError(_("The bank already has a contract with this number."),
                                    {"fields": {"number": [_("Already used.")]}}, code="duplicate")
         contract = Contract(application=app, bank_id=app.bank_id, number=number, signed_on=signed, amount=value,
-                            annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user)
+                            annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user,
+                            repayment_method=repayment_method or RepaymentMethod.INTEREST_MONTHLY)
         full_clean_or_raise(contract)
         try:
             with transaction.atomic():

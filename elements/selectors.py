@@ -93,12 +93,18 @@ def change_events_visible_to(user) -> QuerySet[ChangeEvent]:
     return _by_enterprise(ChangeEvent.objects.select_related("element_type"), user)
 
 
-def change_events_after(*, cursor: int = 0, enterprise_ids=None, kinds=None, limit: int = 1000) -> list[ChangeEvent]:
-    """For consumers (post-loan alerts): events with id > cursor, oldest first. Store the last
-    id you handled and pass it back next time."""
-    qs = ChangeEvent.objects.filter(id__gt=cursor).select_related("element_type").order_by("id")
+def change_events_after(*, cursor: int = 0, enterprise_ids=None, kinds=None, limit: int = 1000,
+                        upto: int | None = None) -> list[ChangeEvent]:
+    """For consumers (post-loan alerts): events with id > cursor (and <= upto), oldest first,
+    with their element type, batch and the user who entered them. Store the last id you
+    handled and pass it back next time. `enterprise_ids` may be a list or a queryset of codes
+    (a subquery: the database filters, not Python)."""
+    qs = ChangeEvent.objects.filter(id__gt=cursor).select_related("element_type", "batch", "user").order_by("id")
+    if upto is not None:
+        qs = qs.filter(id__lte=upto)
     if enterprise_ids is not None:
-        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+        qs = qs.filter(enterprise_id__in=enterprise_ids if isinstance(enterprise_ids, QuerySet)
+                       else list(enterprise_ids))
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     return list(qs[:limit])

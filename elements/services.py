@@ -20,6 +20,7 @@ from . import records
 from .choices import DISTINCTION_LEVELS, DistinctionStatus, EventKind, Feed, ListingKind, Nature, Source
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 from .selectors import today as today_local
+from .signals import announce
 
 # Who maintains the element catalog (the views import it from here).
 CATALOG_ROLES = (Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
@@ -48,6 +49,7 @@ def _provenance(*, user, reason, source=Source.REGULATOR) -> dict:
 
 def _append_events(events: list[dict]):
     ChangeEvent.objects.bulk_create([ChangeEvent(**e) for e in events])
+    announce(__name__)
 
 
 def _save_new(model, obj, *, user, reason, source):
@@ -123,6 +125,7 @@ def distinction_revoke(*, distinction: Distinction, user, reason: str, revoked_o
                                record_type="distinction", record_id=d.pk, element_type_id=d.element_type_id,
                                occurred_on=d.revoked_on, data={"revoked_on": d.revoked_on.isoformat()},
                                **_provenance(user=user, reason=reason))
+    announce(__name__)
     return d
 
 
@@ -178,6 +181,7 @@ def record_annul(*, record: Penalty | SpotCheck, user, reason: str, annulled_on:
                                record_type=records.RECORD_TYPES[model], record_id=obj.pk,
                                occurred_on=obj.annulled_on, data={"annulled_on": obj.annulled_on.isoformat()},
                                **_provenance(user=user, reason=reason))
+    announce(__name__)
     return obj
 
 
@@ -192,6 +196,8 @@ def distinctions_expire(*, today: date | None = None, chunk: int = 5000) -> int:
                 status=DistinctionStatus.VALID, expires_on__lt=today).values_list(
                 "id", "enterprise_id", "element_type_id", "expires_on")[:chunk])
             if not rows:
+                if total:
+                    announce(__name__)
                 return total
             Distinction.objects.filter(id__in=[r[0] for r in rows]).update(
                 status=DistinctionStatus.EXPIRED, updated_at=timezone.now())

@@ -12,7 +12,7 @@ from jingzhidai.health import health
 # Apps above identity plug in without this file naming their views:
 # - pages in `<app>/urls.py` (with app_name), mounted under /<app>/;
 # - API in `<app>/api.py`: `register(router)` for viewsets, optional `extra_urlpatterns`.
-FEATURE_APPS = ["banks", "elements", "applications", "regulators"]
+FEATURE_APPS = ["banks", "elements", "applications", "loans", "regulators"]
 
 
 def _feature_module(app, name):

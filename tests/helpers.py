@@ -1,7 +1,9 @@
 """Test helpers shared by every app: the tenant matrix and the constant-query assertion."""
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -97,3 +99,26 @@ def assert_constant_queries(client, url, grow, *, status=200):
         + "\n".join(q["sql"] for q in after.captured_queries)
     )
     return len(after)
+
+
+def race(*calls, catch=Exception):
+    """Run the calls at the same moment in threads (PostgreSQL tests of row locks and unique
+    keys); return (results, errors), errors being the `catch` exceptions raised."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except catch as e:
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results, errors

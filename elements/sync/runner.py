@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import SYNC_FEEDS, BatchSource, BatchStatus
 from ..models import ImportBatch, RejectedRow
+from ..signals import announce
 from . import staged
 from .apply import APPLIERS, Outcome, Row
 from .feeds import Mapping, parse_row
@@ -88,6 +89,7 @@ def run_batch(batch: ImportBatch, path: str) -> ImportBatch:
                                              "applied count as unchanged.") % {"n": batch.read})
         raise
     _finish(batch, BatchStatus.SUCCEEDED)
+    announce(__name__, batch=batch)
     return batch
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "banks",
     "elements",
     "applications",
+    "loans",
     "regulators",
 ]
 
@@ -277,6 +278,13 @@ CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD = env.int("CONTRACT_SIGNED_ON_MAX_DAYS_AHEAD",
 
 # GET /health/ answers within this many seconds; a component still silent by then is "timeout".
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=3.0)
+
+# Loans (loans/): fund-use report due after the first disbursement, alert cursor overlap window
+# and batch, escalation of unacknowledged alerts.
+LOANS_FUND_USE_REPORT_DAYS = env.int("LOANS_FUND_USE_REPORT_DAYS", default=90)
+LOANS_ALERT_OVERLAP_SECONDS = env.int("LOANS_ALERT_OVERLAP_SECONDS", default=900)
+LOANS_ALERT_BATCH = env.int("LOANS_ALERT_BATCH", default=2000)
+LOANS_ALERT_ESCALATION_WORKING_DAYS = env.int("LOANS_ALERT_ESCALATION_WORKING_DAYS", default=5)
 
 PORTAL_NAME = _("Jingzhidai quality financing portal")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Jzd-demo-2026!")

@@ -1,11 +1,10 @@
 """Two users acting at once: the transition locks the row, so exactly one wins. Needs
 PostgreSQL (SQLite serialises whole transactions and has no row locks)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from applications import services
 from applications.choices import Status
@@ -14,6 +13,7 @@ from identity.choices import Role
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from ..factories import UserFactory
+from ..helpers import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -25,25 +25,7 @@ pytestmark = [
 
 
 def _race(*calls):
-    """Run the calls at the same moment in threads; return (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except ApplicationError as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
+    return race(*calls, catch=ApplicationError)
 
 
 def test_two_approvals_at_once_exactly_one_wins(flow, world):

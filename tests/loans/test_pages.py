@@ -1,0 +1,108 @@
+"""The loan pages: the bank's book with its filters and figures, the loan page (schedule
+against actual, repayments, fund use, alerts, history) and its forms, the enterprise's view,
+the alert inbox and acknowledgement, the repayment file import; every demo role's menu."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from elements import services as element_services
+from loans import services
+from loans.models import Repayment, RiskAlert
+
+from ..helpers import client_for
+from .conftest import make_loan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loan_book_filters_and_figures(world, flow):
+    late = make_loan(world, flow, days_ago=70)
+    fine = make_loan(world, flow, days_ago=10)
+    services.loans_overdue_refresh()
+    page = client_for(world, "officer").get(reverse("loans:list"), {"overdue": "any"}).content.decode()
+    assert late.contract.number in page and fine.contract.number not in page
+    page = client_for(world, "officer").get(reverse("loans:list")).content.decode()
+    assert 'data-testid="figures"' in page and "200" in page  # 2,000,000 yuan outstanding = 200 万元
+
+
+def test_loan_page_for_the_bank_and_the_enterprise(world, flow):
+    loan = make_loan(world, flow, days_ago=40)
+    services.loan_classify(loan=loan, user=world.officer, classification="special_mention")
+    bank = client_for(world, "officer").get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    for part in ('data-testid="schedule"', 'data-testid="repayments"', 'data-testid="fund-use"',
+                 'data-testid="alerts"', 'data-testid="history"', 'data-testid="actions"',
+                 'data-testid="classification"'):
+        assert part in bank, part
+    ent = client_for(world, "enterprise").get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    assert 'data-testid="next-due"' in ent and 'data-testid="classification"' not in ent
+    assert 'data-testid="alerts"' not in ent and 'data-testid="actions"' not in ent
+    assert reverse("loans:fund_use_create", args=[loan.pk]) in ent
+
+
+def test_forms_record_repayment_report_act_and_show_refusals(world, flow):
+    loan = make_loan(world, flow, days_ago=10, disburse="100000")
+    officer = client_for(world, "officer")
+    r = officer.post(reverse("loans:repayment_create", args=[loan.pk]), {
+        "date": str(timezone.localdate()), "principal": "500", "interest": "5", "reference": "PAGE-1"}, follow=True)
+    assert Repayment.objects.filter(reference="PAGE-1").exists() and "PAGE-1" in r.content.decode()
+    r = officer.post(reverse("loans:repayment_create", args=[loan.pk]), {
+        "date": str(timezone.localdate()), "principal": "999999", "interest": "0", "reference": "PAGE-2"}, follow=True)
+    assert "alert-danger" in r.content.decode() and not Repayment.objects.filter(reference="PAGE-2").exists()
+    ent = client_for(world, "enterprise")
+    ent.post(reverse("loans:fund_use_create", args=[loan.pk]), {
+        "purpose": "equipment", "amount": "50000", "date": str(timezone.localdate()), "description": "购置设备"})
+    assert loan.fund_use.count() == 1
+    assert 'data-testid="fund-use-by-purpose"' in officer.get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    officer.post(reverse("loans:act", args=[loan.pk, "extend"]), {
+        "maturity_on": str(loan.maturity_on + timedelta(days=30)), "reason": "回款延迟"})
+    loan.refresh_from_db()
+    assert loan.status == "extended"
+    assert client_for(world, "enterprise").post(reverse("loans:act", args=[loan.pk, "classify"]), {
+        "classification": "loss"}).status_code == 403
+
+
+def test_alert_inbox_and_acknowledge_page(world, flow):
+    make_loan(world, flow, days_ago=10)
+    element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
+                                    user=world.district, entry_reason="页面测试")
+    services.risk_alerts_raise()
+    alert = RiskAlert.objects.get(audience="bank")
+    inbox = client_for(world, "officer").get(reverse("loans:alerts"), {"acknowledged": "false"}).content.decode()
+    assert "页面测试" in inbox
+    page = client_for(world, "district").get(reverse("loans:alert_detail", args=[alert.pk])).content.decode()
+    assert 'name="action"' not in page  # the district reads, the bank acknowledges
+    client_for(world, "officer").post(reverse("loans:alert_detail", args=[alert.pk]),
+                                      {"action": "tighten", "note": "按月走访"})
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == world.officer
+
+
+def test_repayment_file_import(world, flow):
+    loan = make_loan(world, flow, days_ago=10)
+    day = timezone.localdate()
+    content = ("contract_number,date,principal,interest,reference\n"
+               f"{loan.contract.number},{day},1000,10,F-1\n{loan.contract.number},{day},1000,10,F-1\n"
+               f"NOPE,{day},1,0,F-2\n").encode("gb18030")
+    r = client_for(world, "officer").post(reverse("loans:repayment_import"),
+                                          {"file": SimpleUploadedFile("repay.csv", content, "text/csv")})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="results"' in body
+    assert Repayment.objects.filter(reference="F-1").count() == 1
+    r = client_for(world, "officer").post(reverse("loans:repayment_import"), {
+        "file": SimpleUploadedFile("bad.csv", b"a,b\n1,2\n", "text/csv")})
+    assert "contract_number" in r.content.decode()
+    assert client_for(world, "enterprise").get(reverse("loans:repayment_import")).status_code == 403
+
+
+@pytest.mark.parametrize("who, entries", [
+    ("enterprise", ["loans:list"]), ("officer", ["loans:list", "loans:alerts"]),
+    ("district", ["loans:list", "loans:alerts"]), ("city", ["loans:list", "loans:alerts"]),
+])
+def test_menus_and_home_cards(world, who, entries):
+    home = client_for(world, who).get(reverse("identity:home"), follow=True).content.decode()
+    for name in entries:
+        assert f'href="{reverse(name)}"' in home, name
