@@ -10,6 +10,7 @@ demo-enterprise in different states, so every role's pages show something.
 - a draft.
 Idempotent: when demo-enterprise already has the demo applications, nothing is added."""
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,9 @@ from . import services
 from .models import Application
 
 MARK = "【演示】"
+# Days before the decision at which an application backdated by `stages_backdate` reached each stage.
+BACKDATED_STAGES = (("created_at", 14), ("submitted_at", 12), ("accepted_at", 9), ("proposed_at", 4),
+                    ("decided_at", 0))
 ADDED_CLAIM = "management.chief_quality_officer"
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] "
             b"/Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
@@ -109,3 +113,17 @@ def seed(stdout=None):
     created["draft"] = draft(icbc, "1000000", 12, "quality", "计量器具更新")
     _say(stdout, f"applications: {len(created)} demo applications ({', '.join(created)})")
     return {k: v.pk for k, v in created.items()}
+
+
+def stages_backdate(app, *, decided_on):
+    """Move a decided application's stage times back so that it was decided on `decided_on`
+    (a contract may not be signed before the approval): the demo world and the post-loan tests
+    build loans that started months ago. History rows are append-only and keep their times."""
+    decided = timezone.make_aware(datetime.combine(decided_on, time(10)))
+    app.refresh_from_db()
+    Application.objects.filter(pk=app.pk).update(
+        status_changed_at=decided,
+        **{name: decided - timedelta(days=days) for name, days in BACKDATED_STAGES
+           if getattr(app, name) is not None})
+    app.refresh_from_db()
+    return app

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.choices import RepaymentMethod, Status
-from applications.demo import MARK, _rate
+from applications.demo import MARK, _rate, stages_backdate
 from applications.models import Application
 from banks.models import Product
 from elements import services as element_services
@@ -66,6 +66,7 @@ def seed(stdout=None):
                                          guarantee_type=product.guarantee_types[0], notes="质量要素良好")
         app_services.application_approve(application=app, user=approver, note="同意")
         signed = today - timedelta(days=days_ago)
+        stages_backdate(app, decided_on=signed)
         app_services.application_contract(application=app, user=approver, number=f"{PREFIX}{tag}-{app.pk:04d}",
                                           signed_on=signed, repayment_method=method)
         app_services.application_disburse(application=app, user=approver, amount=amount, date=signed)
