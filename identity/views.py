@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from audit.models import AuditAction
+from audit.views import AuditedReadMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import ScopedObjectMixin
 
@@ -118,8 +120,10 @@ class AdminHomeView(HomePageMixin, TemplateView):
         return ctx
 
 
-class EnterpriseListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
+class EnterpriseListView(AuditedReadMixin, RoleRequiredMixin, ScopedObjectMixin, FilterView):
     roles = (*REGULATOR_ROLES, Role.PLATFORM_ADMIN)
+    audit_object_type = "identity.enterprise"
+    audit_action = AuditAction.LIST
     scope = staticmethod(selectors.enterprises_visible_to)
     filterset_class = EnterpriseFilter
     template_name = "identity/enterprise_list.html"
@@ -129,8 +133,10 @@ class EnterpriseListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
         return super().get_queryset().annotate(account_count=Count("users")).order_by("uscc")
 
 
-class EnterpriseDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
+class EnterpriseDetailView(AuditedReadMixin, LoginRequiredMixin, ScopedObjectMixin, DetailView):
     scope = staticmethod(selectors.enterprises_visible_to)
+    audit_object_type = "identity.enterprise"
+    audit_object_kwarg = "uscc"
     template_name = "identity/enterprise_detail.html"
     slug_field = slug_url_kwarg = "uscc"
     context_object_name = "enterprise"

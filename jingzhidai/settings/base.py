@@ -36,7 +36,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
-    # ours, bottom to top (see README "Architecture")
+    # ours, bottom to top (see README "Architecture"); audit depends on nothing of ours
+    "audit",
     "identity",
     "banks",
     "elements",
@@ -232,13 +233,42 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Logs go to the console, one JSON object per line (python-json-logger) with the request id, for
+# the operator to ship (docs/security.md). LOG_FORMAT=text gives plain lines for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "jingzhidai.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                    "formatter": "text" if LOG_FORMAT == "text" else "json"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's request (4xx/5xx) and security (DisallowedHost, CSRF…) loggers, and the
+        # audit events: each event one line.
+        "django.request": {"level": "WARNING"},
+        "django.security": {"level": "INFO"},
+        "jingzhidai.audit": {"level": "INFO"},
+    },
 }
+
+# Audit trail (audit/): reads of enterprise data by these roles are recorded (refused accesses
+# always are); rows are kept AUDIT_RETENTION_DAYS (never under 183, 等保 §8.1.4.3) and then
+# pruned nightly.
+AUDIT_READ_ROLES = ["district_regulator", "city_regulator", "platform_admin"]
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
 
 # Element library (elements/): expiry warnings, sync chunk size, stale-batch detection, inbox and
 # scheduled feed URLs ({"registration": "https://…", …}, HTTPS only).
