@@ -25,7 +25,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditAction(models.TextChoices):
     LIST = "list", _("read a list")
-    READ = "read", _("read")
+    READ = "read", _("read a record")
     EXPORT = "export", _("exported or downloaded")
     REFUSED = "refused", _("refused (outside the caller's scope)")
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('request_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='request id')),
                 ('method', models.CharField(blank=True, max_length=10, verbose_name='method')),
                 ('path', models.CharField(blank=True, max_length=500, verbose_name='path')),
-                ('action', models.CharField(choices=[('list', 'read a list'), ('read', 'read'), ('export', 'exported or downloaded'), ('refused', "refused (outside the caller's scope)")], max_length=16, verbose_name='action')),
+                ('action', models.CharField(choices=[('list', 'read a list'), ('read', 'read a record'), ('export', 'exported or downloaded'), ('refused', "refused (outside the caller's scope)")], max_length=16, verbose_name='action')),
                 ('object_type', models.CharField(max_length=100, verbose_name='object type')),
                 ('object_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='object id')),
                 ('query', models.CharField(blank=True, max_length=500, verbose_name='query string')),
