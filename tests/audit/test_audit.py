@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,18 +150,9 @@ def test_prune_removes_only_rows_older_than_the_retention(world, settings):
     settings.AUDIT_RETENTION_DAYS = 200
     from axes.models import AccessLog
 
-    client_for(world, "city").get(reverse("identity:enterprise_list"))
-    client_for(world, "city").get(reverse("identity:enterprise_list"))
-    old, young = AuditEvent.objects.order_by("id")
     now = timezone.now()
-    # back-date the rows in SQL (the model refuses updates)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id = %s",
-                       [now - timedelta(days=201), old.pk])
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id = %s",
-                       [now - timedelta(days=199), young.pk])
+    old, young = (AuditEvent.objects.create(at=now - timedelta(days=days), action="read",
+                                            object_type="identity.enterprise") for days in (201, 199))
     stale = AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
     AccessLog.objects.filter(pk=stale.pk).update(attempt_time=now - timedelta(days=201))
     recent = AccessLog.objects.create(username="y", ip_address="10.0.0.1", user_agent="t")
@@ -168,6 +160,18 @@ def test_prune_removes_only_rows_older_than_the_retention(world, settings):
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [young.pk]
     kept = set(AccessLog.objects.values_list("pk", flat=True))
     assert recent.pk in kept and stale.pk not in kept
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_the_database_refuses_changing_an_audit_row_or_deleting_a_young_one(world):
+    from django.db import DatabaseError, transaction
+
+    event = AuditEvent.objects.create(action="read", object_type="identity.enterprise", username="a")
+    table = AuditEvent._meta.db_table
+    for sql in (f"UPDATE {table} SET username = 'b' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get().username == "a"
 
 
 def test_the_prune_runs_nightly_from_beat(db):
