@@ -426,7 +426,7 @@ class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mix
     filterset_class = VerificationRequestFilter
     queryset = VerificationRequest.objects.none()
     parser_classes = [JSONParser, FormParser, MultiPartParser]
-    audit_reads = frozenset({"list", "retrieve", "answer_file"})
+    audit_reads = frozenset({"list", "retrieve"})
 
     def scoped(self, queryset):
         return queryset.order_by("-asked_at", "-id")
