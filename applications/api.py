@@ -2,7 +2,6 @@
 `/api/v1/verification-requests/`. Objects come through the selectors' doors (others are 404);
 every write goes through a service; refused transitions answer 409."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,6 +14,8 @@ from banks.choices import GuaranteeType
 from banks.models import Branch, Product
 from identity.choices import BANK_ROLES
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
+from jingzhidai.limits import CODE, LONG_TEXT, NOTE, REASON, SHORT, TEXT
+from jingzhidai.scoping import get_visible_or_404
 
 from . import selectors, services
 from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, RepaymentMethod, Status, VerificationStatus
@@ -116,9 +117,9 @@ class ApplicationWriteSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=1)
     term_months = serializers.IntegerField(min_value=1, max_value=TERM_MAX_MONTHS)
     purpose = inline_choice(Purpose.choices)
-    purpose_description = serializers.CharField(required=False, allow_blank=True, default="")
-    need_statement = serializers.CharField()
-    claims = serializers.ListField(child=serializers.CharField(), required=False,
+    purpose_description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT)
+    need_statement = serializers.CharField(max_length=LONG_TEXT)
+    claims = serializers.ListField(child=serializers.CharField(max_length=CODE), required=False, max_length=100,
                                    help_text=_("Element type codes claimed; default: the distinctions the profile "
                                                "holds."))
     authorise = serializers.BooleanField(required=False, default=False, help_text=_(
@@ -137,7 +138,7 @@ class ApplicationWriteSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 class SubmitSerializer(NoteSerializer):
@@ -147,11 +148,11 @@ class SubmitSerializer(NoteSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=NOTE)
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE)
 
 
 class ProposeSerializer(serializers.Serializer):
@@ -159,7 +160,7 @@ class ProposeSerializer(serializers.Serializer):
     annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3)
     term_months = serializers.IntegerField(min_value=1, max_value=TERM_MAX_MONTHS)
     guarantee_type = inline_choice(GuaranteeType.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 class ContractWriteSerializer(serializers.Serializer):
@@ -206,13 +207,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    element = serializers.CharField(help_text=_("Element type code, e.g. management.china_quality_award"))
+    element = serializers.CharField(max_length=CODE,
+                                    help_text=_("Element type code, e.g. management.china_quality_award"))
 
 
 class ReviewSerializer(serializers.Serializer):
     review = inline_choice([(EvidenceReview.VERIFIED, EvidenceReview.VERIFIED.label),
                             (EvidenceReview.REJECTED, EvidenceReview.REJECTED.label)])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON)
 
 
 class VerificationRequestSerializer(serializers.ModelSerializer):
@@ -239,17 +241,17 @@ class VerificationRequestSerializer(serializers.ModelSerializer):
 
 class VerificationRequestCreateSerializer(serializers.Serializer):
     application = serializers.IntegerField()
-    element = serializers.CharField()
-    question = serializers.CharField()
+    element = serializers.CharField(max_length=CODE)
+    question = serializers.CharField(max_length=NOTE)
 
 
 class AnswerSerializer(serializers.Serializer):
     confirmed = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
     file = serializers.FileField(required=False)
-    level = serializers.CharField(required=False, allow_blank=True, default="")
-    issuer = serializers.CharField(required=False, allow_blank=True, default="")
-    certificate_no = serializers.CharField(required=False, allow_blank=True, default="")
+    level = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT)
+    issuer = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT)
+    certificate_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT)
     granted_on = serializers.DateField(required=False, allow_null=True, default=None)
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -268,6 +270,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
     queryset = Application.objects.none()
+    audit_reads = frozenset({"list", "retrieve", "evidence_file", "profile", "history"})
 
     def scoped(self, queryset):
         return queryset.prefetch_related("claims__element_type") if self.action == "retrieve" else queryset
@@ -403,7 +406,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     def evidence_file(self, request, pk=None, evidence_id=None):
         """Download one evidence file (bank access is logged for the enterprise to see)."""
         app = self.get_object()
-        ev = get_object_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
+        ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
         return file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
                              content_type=ev.content_type)
 
@@ -413,7 +416,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     def evidence_review(self, request, pk=None, evidence_id=None):
         """Bank officer: mark one evidence item verified, or rejected with a reason."""
         app = self.get_object()
-        ev = get_object_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
+        ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ev = services.evidence_review(evidence=ev, user=request.user,
@@ -439,6 +442,7 @@ class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mix
     serializer_class = VerificationRequestSerializer
     filterset_class = VerificationRequestFilter
     queryset = VerificationRequest.objects.none()
+    audit_reads = frozenset({"list", "retrieve"})
 
     def scoped(self, queryset):
         return queryset.order_by("-asked_at", "-id")
@@ -453,8 +457,8 @@ class VerificationRequestViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mix
         """Bank officer: ask about a claimed element of an application under verification."""
         data = VerificationRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        app = get_object_or_404(selectors.applications_visible_to(request.user),
-                                pk=data.validated_data["application"])
+        app = get_visible_or_404(selectors.applications_visible_to(request.user),
+                                 pk=data.validated_data["application"])
         req = services.verification_request_create(application=app, user=request.user,
                                                    element_code=data.validated_data["element"],
                                                    question=data.validated_data["question"])

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from banks.models import Product
 from identity.models import District
+from jingzhidai.limits import SEARCH
 
 from .choices import AgeFilter, Status, VerificationStatus
 from .models import Application, VerificationRequest
@@ -26,7 +27,7 @@ class ApplicationFilter(django_filters.FilterSet):
     age = django_filters.ChoiceFilter(label=_("Waiting"), choices=AgeFilter.choices, method="filter_age")
     district = CodeChoiceFilter(label=_("District"), queryset=District.objects.all(), field_name="enterprise__district")
     product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.all())
-    q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q")
+    q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q", max_length=SEARCH)
 
     class Meta:
         model = Application

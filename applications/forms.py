@@ -5,6 +5,7 @@ from banks.choices import GuaranteeType
 from banks.models import Branch
 from elements.choices import Level
 from jingzhidai.forms import BootstrapMixin
+from jingzhidai.limits import LONG_TEXT, NOTE, TEXT
 
 from .choices import Purpose, RepaymentMethod
 from .models import TERM_MAX_MONTHS
@@ -20,9 +21,9 @@ class ApplicationForm(forms.Form):
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     purpose_description = forms.CharField(label=_("Description of the purpose"), widget=forms.Textarea(
-        attrs={"rows": 3}), required=False, max_length=4000)
+        attrs={"rows": 3}), required=False, max_length=TEXT)
     need_statement = forms.CharField(label=_("Loan-need statement (贷款需求说明)"), widget=forms.Textarea(
-        attrs={"rows": 5}), max_length=8000)
+        attrs={"rows": 5}), max_length=LONG_TEXT)
     claims = forms.MultipleChoiceField(label=_("Elements you claim"), required=False,
                                        widget=forms.CheckboxSelectMultiple)
     authorise = forms.BooleanField(label=_("I authorise the chosen bank to see our quality profile and the "
@@ -45,7 +46,7 @@ class ProposeForm(forms.Form):
     annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS)
     guarantee_type = forms.ChoiceField(label=_("Guarantee type"), choices=GuaranteeType.choices)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE)
 
 
 class ContractForm(BootstrapMixin, forms.Form):
@@ -71,7 +72,7 @@ class DisburseForm(BootstrapMixin, forms.Form):
 class AnswerForm(forms.Form):
     confirmed = forms.TypedChoiceField(label=_("Answer"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
                                        choices=[("yes", _("Confirmed")), ("no", _("Not confirmed"))])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE)
     file = forms.FileField(label=_("File (optional; PDF, JPEG or PNG)"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", "—"), *Level.choices])
     issuer = forms.CharField(label=_("Issuer"), required=False, max_length=200)

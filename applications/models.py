@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banks.choices import GuaranteeType
 from jingzhidai.audit import AppendOnlyModel
+from jingzhidai.limits import LONG_TEXT, NOTE, TEXT, LimitedTextField
 
 from .choices import (
     HISTORY_ACTIONS,
@@ -54,8 +55,8 @@ class Application(models.Model):
     amount = models.DecimalField(_("amount requested (yuan)"), **MONEY, validators=[MinValueValidator(1)])
     term_months = models.PositiveSmallIntegerField(_("term requested (months)"), validators=TERM)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    purpose_description = models.TextField(_("description of the purpose"), blank=True)
-    need_statement = models.TextField(_("loan-need statement (贷款需求说明)"))
+    purpose_description = LimitedTextField(_("description of the purpose"), blank=True, max_length=TEXT)
+    need_statement = LimitedTextField(_("loan-need statement (贷款需求说明)"), max_length=LONG_TEXT)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT,
                               editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
@@ -82,11 +83,11 @@ class Application(models.Model):
                                                            validators=TERM)
     guarantee_type = models.CharField(_("guarantee type"), max_length=20, choices=GuaranteeType.choices,
                                       blank=True)
-    proposal_notes = models.TextField(_("proposal notes"), blank=True)
+    proposal_notes = LimitedTextField(_("proposal notes"), blank=True, max_length=NOTE)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    decision_reason = models.TextField(_("reason given to the enterprise"), blank=True)
-    return_note = models.TextField(_("what the bank asks for"), blank=True)
+    decision_reason = LimitedTextField(_("reason given to the enterprise"), blank=True, max_length=NOTE)
+    return_note = LimitedTextField(_("what the bank asks for"), blank=True, max_length=NOTE)
     # The profile as the officer saw it when proposing, with the rules version it was computed under.
     decision_profile = models.JSONField(_("profile at the proposal"), null=True, blank=True, editable=False)
 
@@ -227,7 +228,7 @@ class HistoryEntry(AppendOnlyModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -304,14 +305,14 @@ class VerificationRequest(models.Model):
                                    related_name="+")
     regulator_unit = models.ForeignKey("identity.RegulatorUnit", verbose_name=_("regulator unit"),
                                        on_delete=models.PROTECT, related_name="verification_requests")
-    question = models.TextField(_("question"))
+    question = LimitedTextField(_("question"), max_length=NOTE)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT,
                                  related_name="+")
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
     due_on = models.DateField(_("answer due"))
     status = models.CharField(_("status"), max_length=20, choices=VerificationStatus.choices,
                               default=VerificationStatus.OPEN)
-    answer_note = models.TextField(_("answer"), blank=True)
+    answer_note = LimitedTextField(_("answer"), blank=True, max_length=NOTE)
     answer_file = models.FileField(_("answer file"), upload_to=answer_path, max_length=255, blank=True)
     answer_file_name = models.CharField(_("answer file name"), max_length=255, blank=True)
     answer_file_extension = models.CharField(max_length=10, blank=True, editable=False)
@@ -377,7 +378,7 @@ class Notification(models.Model):
                                              related_name="+")
     kind = models.CharField(_("kind"), max_length=30)  # a workflow action, or verification_asked / _answered
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    body = LimitedTextField(_("message"), blank=True, max_length=TEXT)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

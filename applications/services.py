@@ -22,6 +22,7 @@ from identity.selectors import actor_name
 from identity.services import enterprise_check
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
+from jingzhidai.limits import text_clean_or_raise
 
 from . import files, notifications, selectors
 from .choices import (
@@ -391,9 +392,11 @@ def application_transition(*, application, action, user, note="", apply=None) ->
     app.status_changed_at = now
     if getattr(app, transition.stamp) is None:
         setattr(app, transition.stamp, now)
+    entry = HistoryEntry(application=app, action=action, from_status=from_status, to_status=app.status,
+                         actor=user, actor_name=actor_name(user), note=note or "", at=now)
+    text_clean_or_raise(app, entry)  # over-long notes and reasons are refused, whoever calls
     app.save()
-    HistoryEntry.objects.create(application=app, action=action, from_status=from_status, to_status=app.status,
-                                actor=user, actor_name=actor_name(user), note=note or "", at=now)
+    entry.save()
     notifications.notify_transition(app, action=action, actor=user, from_status=from_status, note=note)
     return app
 

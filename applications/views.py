@@ -11,6 +11,8 @@ from django.views import View
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
+from audit.models import AuditAction
+from audit.views import AuditedReadMixin
 from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
@@ -28,12 +30,14 @@ def _error(request, error: ApplicationError):
     messages.error(request, str(error.message))
 
 
-class ApplicationListView(LoginRequiredMixin, FilterView):
+class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     """The enterprise's applications; the bank's queue (with how long each has waited);
     the regulators' view of their district's applications."""
 
     filterset_class = ApplicationFilter
     template_name = "applications/application_list.html"
+    audit_object_type = "applications.application"
+    audit_action = AuditAction.LIST
     paginate_by = 50
 
     def get_queryset(self):
@@ -175,8 +179,10 @@ class StepFormInvalid(Exception):
         self.action, self.form = action, form
 
 
-class ApplicationDetailView(LoginRequiredMixin, View):
+class ApplicationDetailView(AuditedReadMixin, LoginRequiredMixin, View):
     template_name = "applications/application_detail.html"
+    audit_object_type = "applications.application"
+    audit_object_kwarg = "pk"
 
     def get(self, request, pk):
         app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
@@ -300,7 +306,11 @@ class EvidenceDeleteView(RoleRequiredMixin, View):
         return redirect("applications:detail", pk=pk)
 
 
-class EvidenceDownloadView(LoginRequiredMixin, View):
+class EvidenceDownloadView(AuditedReadMixin, LoginRequiredMixin, View):
+    audit_object_type = "applications.evidence"
+    audit_object_kwarg = "evidence_id"
+    audit_action = AuditAction.EXPORT
+
     def get(self, request, pk, evidence_id):
         ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application_id=pk)
         return file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,

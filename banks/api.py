@@ -12,9 +12,10 @@ from rest_framework.response import Response
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
-from identity.network import client_ip
 from identity.throttling import AddressRateThrottle
 from jingzhidai.api import ScopedPrimaryKeyField, ScopedQuerysetMixin, inline_choice
+from jingzhidai.limits import EMAIL, NOTE, PASSWORD, TEXT
+from jingzhidai.network import client_ip
 from jingzhidai.scoping import get_visible_or_404
 
 from . import conditions as cond
@@ -66,19 +67,20 @@ class BankWriteSerializer(serializers.Serializer):
     beijing_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True, max_length=EMAIL)
     admitted_on = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(help_text=_("Admission note; it is the reason recorded in the history."))
+    note = serializers.CharField(max_length=NOTE,
+                                 help_text=_("Admission note; it is the reason recorded in the history."))
 
 
 class TransitionSerializer(serializers.Serializer):
     action = inline_choice(BankAction.choices)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE)
 
 
 class ProductTransitionSerializer(serializers.Serializer):
     action = inline_choice([c for c in ProductAction.choices if c[0] != ProductAction.PUBLISH])
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE)
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -144,7 +146,7 @@ class ProductWriteSerializer(serializers.Serializer):
                                  required=False, help_text=_("Defaults to your own bank (bank administrators)."))
     name = serializers.CharField(max_length=100)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT)
     amount_min = serializers.DecimalField(max_digits=16, decimal_places=2)
     amount_max = serializers.DecimalField(max_digits=16, decimal_places=2)
     term_min_months = serializers.IntegerField(min_value=1, max_value=360)
@@ -158,7 +160,8 @@ class ProductWriteSerializer(serializers.Serializer):
     conditions = serializers.JSONField(required=False, help_text=_(
         'Quality conditions: {"credit_must_hold": bool, "all_of": [ref], "any_of": [ref]}, '
         'ref = {"element": element type code} or {"category": category code}.'))
-    reason = serializers.CharField(required=False, allow_blank=True, help_text=_("Why (kept in the history)."))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=NOTE,
+                                   help_text=_("Why (kept in the history)."))
 
 
 class ProductMatchSerializer(serializers.Serializer):
@@ -181,17 +184,17 @@ class StaffCreateSerializer(serializers.Serializer):
     bank = ScopedPrimaryKeyField(selectors.banks_with_products_manageable_by, queryset=Bank.objects.none(),
                                  required=False, help_text=_("Defaults to your own bank (bank administrators)."))
     username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"}, max_length=PASSWORD)
     role = inline_choice([(r, Role(r).label) for r in BANK_ROLES])
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=EMAIL)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     bank_branch = ScopedPrimaryKeyField(selectors.staff_branches_for, queryset=Branch.objects.none(), required=False,
                                         allow_null=True)
 
 
 class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"}, max_length=PASSWORD)
 
 
 def _own_bank_or(user, bank):

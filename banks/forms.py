@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from elements.models import ElementCategory, ElementType
 from identity.choices import Role
 from jingzhidai.forms import BootstrapMixin
+from jingzhidai.limits import TEXT
 
 from . import selectors
 from .choices import BankAction, GuaranteeType, ProductAction, RateKind
@@ -58,7 +59,8 @@ class ProductForm(BootstrapMixin, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=100)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=TEXT)
     amount_min_wan = forms.DecimalField(label=_("Minimum amount (10k yuan)"), max_digits=12, decimal_places=2)
     amount_max_wan = forms.DecimalField(label=_("Maximum amount (10k yuan)"), max_digits=12, decimal_places=2)
     term_min_months = forms.IntegerField(label=_("Shortest term (months)"), min_value=1, max_value=360)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jingzhidai.audit import AppendOnlyModel
+from jingzhidai.limits import NOTE, TEXT, LimitedTextField
 
 from .choices import (
     BankAction,
@@ -61,7 +62,7 @@ class Bank(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     admitted_on = models.DateField(_("admission date"), null=True, blank=True)
-    note = models.TextField(_("admission note"), blank=True)
+    note = LimitedTextField(_("admission note"), blank=True, max_length=NOTE)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -82,7 +83,7 @@ class Bank(models.Model):
 class StatusChange(AppendOnlyModel):
     """One decision on a bank's or a product's status: who (kept by name too), when, why."""
 
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=NOTE)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
@@ -156,7 +157,7 @@ class Product(models.Model):
     bank = models.ForeignKey(Bank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="products")
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=TEXT)
     amount_min = models.DecimalField(_("minimum amount (yuan)"), max_digits=16, decimal_places=2)
     amount_max = models.DecimalField(_("maximum amount (yuan)"), max_digits=16, decimal_places=2)
     term_min_months = models.PositiveSmallIntegerField(_("shortest term (months)"))

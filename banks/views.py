@@ -14,9 +14,9 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from identity.choices import Role
-from identity.network import client_ip
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.network import client_ip
 from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
 
 from . import conditions as cond

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_read
 from jingzhidai.api import ScopedQuerysetMixin
 from jingzhidai.scoping import get_visible_or_404
 
@@ -41,6 +42,7 @@ class ProfileView(APIView):
     def get(self, request, uscc):
         as_of = selectors.parse_as_of(request.query_params.get("as_of"))
         enterprise = get_visible_or_404(selectors.enterprises_with_profile_visible_to(request.user), uscc=uscc)
+        audit_read(request, object_type="elements.profile", object_id=uscc)
         return Response(profile_data(selectors.profile_get(enterprise=enterprise, as_of=as_of)))
 
 
@@ -141,13 +143,19 @@ class ElementTypeViewSet(ReadOnlyScoped):
     lookup_value_regex = r"[a-z_.0-9]+"
 
 
-class DistinctionViewSet(ReadOnlyScoped):
+class EnterpriseRecords(ReadOnlyScoped):
+    """Records of enterprises: regulators' reads are audited."""
+
+    audit_reads = frozenset({"list", "retrieve"})
+
+
+class DistinctionViewSet(EnterpriseRecords):
     scope = staticmethod(selectors.distinctions_visible_to)
     serializer_class = DistinctionSerializer
     filterset_class = DistinctionFilter
 
 
-class ListingViewSet(ReadOnlyScoped):
+class ListingViewSet(EnterpriseRecords):
     """Abnormal-operation and serious illegal and dishonest listings, with removals."""
 
     scope = staticmethod(selectors.listings_visible_to)
@@ -155,19 +163,19 @@ class ListingViewSet(ReadOnlyScoped):
     filterset_class = ListingFilter
 
 
-class PenaltyViewSet(ReadOnlyScoped):
+class PenaltyViewSet(EnterpriseRecords):
     scope = staticmethod(selectors.penalties_visible_to)
     serializer_class = PenaltySerializer
     filterset_class = PenaltyFilter
 
 
-class SpotCheckViewSet(ReadOnlyScoped):
+class SpotCheckViewSet(EnterpriseRecords):
     scope = staticmethod(selectors.spotchecks_visible_to)
     serializer_class = SpotCheckSerializer
     filterset_class = SpotCheckFilter
 
 
-class ChangeEventViewSet(ReadOnlyScoped):
+class ChangeEventViewSet(EnterpriseRecords):
     """Append-only change events, oldest first; pass `after=<last id you handled>` to read on."""
 
     scope = staticmethod(selectors.change_events_visible_to)
@@ -214,6 +222,7 @@ class ImportBatchViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     serializer_class = ImportBatchSerializer
     filterset_class = ImportBatchFilter
     parser_classes = [MultiPartParser, FormParser]
+    audit_reads = frozenset({"rejects_csv"})  # the rejected rows carry enterprises' raw data
 
     @extend_schema(request=UploadSerializer, responses={201: ImportBatchSerializer})
     def create(self, request, *args, **kwargs):

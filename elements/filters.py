@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jingzhidai.filters import IdFilter
+from jingzhidai.limits import CODE, SEARCH
 
 from .choices import (
     BatchStatus,
@@ -21,8 +22,8 @@ from .models import ChangeEvent, Distinction, ElementCategory, ImportBatch, List
 
 
 class RecordFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q")
-    enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id")
+    q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q", max_length=SEARCH)
+    enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id", max_length=CODE)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
     batch = IdFilter(label=_("Import batch"), method="filter_batch")
 
@@ -41,7 +42,7 @@ class RecordFilter(django_filters.FilterSet):
 class DistinctionFilter(RecordFilter):
     category = django_filters.ModelChoiceFilter(label=_("Category"), field_name="element_type__category",
                                                 queryset=ElementCategory.objects.exclude(code="credit"))
-    element_type = django_filters.CharFilter(label=_("Element type code"), field_name="element_type__code")
+    element_type = django_filters.CharFilter(label=_("Element type code"), field_name="element_type__code", max_length=CODE)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DistinctionStatus.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
 
@@ -83,7 +84,7 @@ class SpotCheckFilter(RecordFilter):
 
 class ChangeEventFilter(django_filters.FilterSet):
     after = IdFilter(label=_("After event id (cursor)"), field_name="id", lookup_expr="gt")
-    enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id")
+    enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id", max_length=CODE)
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
 
     class Meta:

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from identity.models import Enterprise
 from jingzhidai.audit import AppendOnlyModel
+from jingzhidai.limits import TEXT, LimitedTextField
 
 from .choices import (
     BatchSource,
@@ -103,7 +104,7 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    error = models.TextField(_("error"), blank=True)
+    error = LimitedTextField(_("error"), blank=True, max_length=TEXT)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

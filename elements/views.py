@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from audit.models import AuditAction
+from audit.services import audit_read
+from audit.views import AuditedReadMixin
 from identity.choices import REGULATOR_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
@@ -29,10 +32,12 @@ REGULATORS_AND_ADMIN = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATF
 CATALOG_ROLES = services.CATALOG_ROLES
 
 
-class ProfileView(LoginRequiredMixin, TemplateView):
+class ProfileView(AuditedReadMixin, LoginRequiredMixin, TemplateView):
     """The quality profile as people read it: five categories at a glance, details below."""
 
     template_name = "elements/profile_detail.html"
+    audit_object_type = "elements.profile"
+    audit_object_kwarg = "uscc"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -68,8 +73,9 @@ def my_profile(request):
     return redirect("elements:profile", uscc=request.user.enterprise_id)
 
 
-class RecordListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
+class RecordListView(AuditedReadMixin, RoleRequiredMixin, ScopedObjectMixin, FilterView):
     roles = REGULATORS_AND_ADMIN
+    audit_action = AuditAction.LIST
     paginate_by = 50
     template_name = "elements/record_list.html"
     kind = ""
@@ -82,24 +88,28 @@ class RecordListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
 
 
 class DistinctionListView(RecordListView):
+    audit_object_type = "elements.distinction"
     scope = staticmethod(selectors.distinctions_visible_to)
     filterset_class = DistinctionFilter
     kind = "distinctions"
 
 
 class ListingListView(RecordListView):
+    audit_object_type = "elements.listing"
     scope = staticmethod(selectors.listings_visible_to)
     filterset_class = ListingFilter
     kind = "listings"
 
 
 class PenaltyListView(RecordListView):
+    audit_object_type = "elements.penalty"
     scope = staticmethod(selectors.penalties_visible_to)
     filterset_class = PenaltyFilter
     kind = "penalties"
 
 
 class SpotCheckListView(RecordListView):
+    audit_object_type = "elements.spotcheck"
     scope = staticmethod(selectors.spotchecks_visible_to)
     filterset_class = SpotCheckFilter
     kind = "spotchecks"
@@ -248,7 +258,9 @@ class BatchRejectsView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
     scope = staticmethod(selectors.import_batches_visible_to)
 
     def get(self, request, *args, **kwargs):
-        return rejects_csv_response(self.get_object())
+        batch = self.get_object()
+        audit_read(request, object_type="elements.importbatch", object_id=batch.pk, action=AuditAction.EXPORT)
+        return rejects_csv_response(batch)
 
 
 # --- regulators' record actions -------------------------------------------------------------

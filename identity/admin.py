@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from jingzhidai.audit import ReadOnlyAdminMixin
+from jingzhidai.network import client_ip
 
 from . import services
 from .models import ApiToken, District, Enterprise, RegulatorUnit, SecurityEvent, User
-from .network import client_ip
 
 # django-axes registers its sign-in logs with delete (and a clean-up action); ours are append-only.
 for _model in (AccessAttempt, AccessLog, AccessFailureLog):

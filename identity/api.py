@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from jingzhidai.api import ScopedQuerysetMixin
 from jingzhidai.errors import ApplicationError
+from jingzhidai.limits import PASSWORD
 
 from . import selectors, services
 from .filters import EnterpriseFilter
@@ -64,7 +65,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=PASSWORD)
 
 
 class TokenView(APIView):
@@ -138,6 +139,7 @@ class EnterpriseViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
     lookup_field = "uscc"
+    audit_reads = frozenset({"list", "retrieve"})
 
     @extend_schema(parameters=[OpenApiParameter("uscc", str, required=True)], responses=CheckResultSerializer)
     @action(detail=False, methods=["get"], permission_classes=[AllowAny], authentication_classes=[],

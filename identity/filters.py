@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.limits import SEARCH
+
 from .choices import LegalForm, RegistrationStatus, Role
 from .models import District, Enterprise, RegulatorUnit, User
 
@@ -9,7 +11,7 @@ from .models import District, Enterprise, RegulatorUnit, User
 class EnterpriseFilter(django_filters.FilterSet):
     """Shared by the HTML enterprise list and `GET /api/v1/enterprises/`."""
 
-    q = django_filters.CharFilter(label=_("Name or code"), method="filter_q")
+    q = django_filters.CharFilter(label=_("Name or code"), method="filter_q", max_length=SEARCH)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.all())
     regulator_unit = django_filters.ModelChoiceFilter(label=_("Regulator unit"), queryset=RegulatorUnit.objects.all())
     legal_form = django_filters.ChoiceFilter(label=_("Legal form"), choices=LegalForm.choices)
@@ -28,7 +30,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 
 
 class UserFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Username, name or enterprise"), method="filter_q")
+    q = django_filters.CharFilter(label=_("Username, name or enterprise"), method="filter_q", max_length=SEARCH)
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
 
     class Meta:

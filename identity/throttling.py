@@ -1,4 +1,4 @@
-"""Rate limits counted per client address (identity.network.client_ip), in the default cache:
+"""Rate limits counted per client address (jingzhidai.network.client_ip), in the default cache:
 Redis when CACHE_URL is set, so every worker shares the counters. The same classes serve the API
 (throttle_classes) and the public pages (ThrottledPageMixin)."""
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from .network import client_ip
+from jingzhidai.network import client_ip
 
 
 class AddressRateThrottle(SimpleRateThrottle):

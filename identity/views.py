@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from audit.models import AuditAction
+from audit.views import AuditedReadMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.network import client_ip
 from jingzhidai.scoping import ScopedObjectMixin
 
 from . import selectors, services
@@ -21,7 +24,6 @@ from .filters import EnterpriseFilter, UserFilter
 from .forms import CheckForm, LoginForm, PasswordChangeForm, SignupForm
 from .models import RegulatorUnit
 from .navigation import home_cards_for
-from .network import client_ip
 from .throttling import SignupRateThrottle, ThrottledPageMixin
 
 ROLE_HOMES = {
@@ -151,8 +153,10 @@ class AdminHomeView(HomePageMixin, TemplateView):
         return ctx
 
 
-class EnterpriseListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
+class EnterpriseListView(AuditedReadMixin, RoleRequiredMixin, ScopedObjectMixin, FilterView):
     roles = (*REGULATOR_ROLES, Role.PLATFORM_ADMIN)
+    audit_object_type = "identity.enterprise"
+    audit_action = AuditAction.LIST
     scope = staticmethod(selectors.enterprises_visible_to)
     filterset_class = EnterpriseFilter
     template_name = "identity/enterprise_list.html"
@@ -162,8 +166,10 @@ class EnterpriseListView(RoleRequiredMixin, ScopedObjectMixin, FilterView):
         return super().get_queryset().annotate(account_count=Count("users")).order_by("uscc")
 
 
-class EnterpriseDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):
+class EnterpriseDetailView(AuditedReadMixin, LoginRequiredMixin, ScopedObjectMixin, DetailView):
     scope = staticmethod(selectors.enterprises_visible_to)
+    audit_object_type = "identity.enterprise"
+    audit_object_kwarg = "uscc"
     template_name = "identity/enterprise_detail.html"
     slug_field = slug_url_kwarg = "uscc"
     context_object_name = "enterprise"

@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.utils import json
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from audit.models import AuditAction
+from audit.services import audit_read, audit_refused
 from jingzhidai.errors import ApplicationError
 
 
@@ -137,6 +139,10 @@ class ScopedQuerysetMixin:
 
     scope = None  # a function user -> QuerySet
     action_scopes: dict = {}  # action -> a function user -> QuerySet
+    # Enterprise data: successful GETs of these actions (list, retrieve; any other is an export
+    # or download) by the roles in AUDIT_READ_ROLES are recorded in the audit trail (one insert
+    # per request).
+    audit_reads: frozenset = frozenset()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False) and self.queryset is not None:  # schema generation
@@ -149,6 +155,26 @@ class ScopedQuerysetMixin:
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_object(self):
+        """A 404 for an object that exists outside the caller's door is recorded as refused."""
+        try:
+            return super().get_object()
+        except Http404:
+            field = self.lookup_url_kwarg or self.lookup_field
+            if field in self.kwargs:
+                audit_refused(self.get_queryset().model, {self.lookup_field: self.kwargs[field]},
+                              request=self.request)
+            raise
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action in self.audit_reads and request.method == "GET" and 200 <= response.status_code < 300:
+            action = {"list": AuditAction.LIST, "retrieve": AuditAction.READ}.get(self.action, AuditAction.EXPORT)
+            queryset = self.get_queryset()
+            field = self.lookup_url_kwarg or self.lookup_field
+            audit_read(request, object_type=queryset.model, object_id=self.kwargs.get(field, ""), action=action)
+        return response
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

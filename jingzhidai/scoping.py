@@ -4,11 +4,18 @@ helpers make 'forbidden' and 'missing' look the same (404)."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from audit.services import audit_refused
+
 
 def get_visible_or_404(queryset, **lookup):
+    """The object through the door, else 404; an object that exists outside the door is
+    recorded in the audit trail as a refused access (not a missing one)."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+    except (ValueError, ValidationError):
+        raise Http404
+    except queryset.model.DoesNotExist:
+        audit_refused(queryset.model, lookup)
         raise Http404
 
 
@@ -19,3 +26,15 @@ class ScopedObjectMixin:
 
     def get_queryset(self):
         return type(self).scope(self.request.user)
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            lookup = {}
+            if self.pk_url_kwarg in self.kwargs:
+                lookup["pk"] = self.kwargs[self.pk_url_kwarg]
+            elif self.slug_url_kwarg in self.kwargs:
+                lookup[self.get_slug_field()] = self.kwargs[self.slug_url_kwarg]
+            audit_refused(self.get_queryset().model, lookup, request=self.request)
+            raise

@@ -15,6 +15,7 @@ from applications.choices import Purpose, RepaymentMethod
 from applications.files import file_response
 from identity.choices import Role
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
+from jingzhidai.limits import NOTE, TEXT
 
 from . import alerts, selectors, services
 from .choices import (
@@ -165,17 +166,17 @@ class FundUseWriteSerializer(serializers.Serializer):
     purpose = inline_choice(Purpose.choices)
     amount = serializers.DecimalField(**MONEY)
     date = serializers.DateField()
-    description = serializers.CharField(max_length=4000)
+    description = serializers.CharField(max_length=TEXT)
     file = serializers.FileField(required=False)
 
 
 class FundUseReviewSerializer(serializers.Serializer):
     accepted = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 class FundUseAnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=4000)
+    answer = serializers.CharField(max_length=NOTE)
 
 
 class RiskAlertSerializer(serializers.ModelSerializer):
@@ -208,7 +209,7 @@ class RiskAlertSerializer(serializers.ModelSerializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     action = inline_choice(AlertAction.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 CONFLICT = OpenApiResponse(description="Not allowed from the loan's (report's, alert's) current state, or it "

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Purpose
 from jingzhidai.forms import BootstrapMixin
+from jingzhidai.limits import NOTE, TEXT
 
 from .choices import AlertAction, Classification
 
@@ -22,7 +23,7 @@ class FundUseForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=0)
     date = forms.DateField(label=_("Date spent"), widget=forms.DateInput(attrs={"type": "date"}))
-    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Description"), max_length=TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("Supporting file (optional; PDF, JPEG or PNG)"), required=False)
 
 
@@ -33,4 +34,4 @@ class ClassifyForm(forms.Form):
 
 class AcknowledgeForm(forms.Form):
     action = forms.ChoiceField(label=_("What the bank does"), choices=AlertAction.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2}))

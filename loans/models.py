@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Purpose, RepaymentMethod
+from jingzhidai.limits import NOTE, TEXT, LimitedTextField
 
 from .choices import (
     AlertAction,
@@ -160,7 +161,7 @@ class LoanHistory(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -179,7 +180,7 @@ class FundUseReport(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     date = models.DateField(_("date spent"))
-    description = models.TextField(_("description"), max_length=4000)
+    description = LimitedTextField(_("description"), max_length=TEXT)
     file = models.FileField(_("supporting file"), upload_to=fund_use_path, max_length=255, blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     file_extension = models.CharField(max_length=10, blank=True, editable=False)
@@ -190,11 +191,11 @@ class FundUseReport(models.Model):
     reported_at = models.DateTimeField(_("reported"), default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=FundUseStatus.choices,
                               default=FundUseStatus.SUBMITTED)
-    review_note = models.TextField(_("bank's note"), max_length=4000, blank=True)
+    review_note = LimitedTextField(_("bank's note"), max_length=NOTE, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    answer = models.TextField(_("enterprise's answer"), max_length=4000, blank=True)
+    answer = LimitedTextField(_("enterprise's answer"), max_length=NOTE, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
@@ -232,7 +233,7 @@ class RiskAlert(models.Model):
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=AlertAction.choices, blank=True)
-    note = models.TextField(_("note"), max_length=4000, blank=True)
+    note = LimitedTextField(_("note"), max_length=NOTE, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the approver"), null=True, blank=True)
 
     class Meta:

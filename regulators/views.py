@@ -14,6 +14,8 @@ from applications.files import file_response
 from applications.filters import VerificationRequestFilter
 from applications.forms import AnswerForm
 from applications.services import verification_answer_open, verification_request_answer
+from audit.models import AuditAction
+from audit.views import AuditedReadMixin
 from identity.choices import Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
@@ -30,8 +32,10 @@ class InboxView(RoleRequiredMixin, FilterView):
         return selectors.verification_inbox(self.request.user)
 
 
-class RequestDetailView(LoginRequiredMixin, View):
+class RequestDetailView(AuditedReadMixin, LoginRequiredMixin, View):
     template_name = "regulators/verificationrequest_detail.html"
+    audit_object_type = "applications.verificationrequest"
+    audit_object_kwarg = "pk"
 
     def _context(self, request, req, form=None):
         user = request.user
@@ -63,7 +67,11 @@ class RequestDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(request, req, form), status=400)
 
 
-class AnswerFileView(LoginRequiredMixin, View):
+class AnswerFileView(AuditedReadMixin, LoginRequiredMixin, View):
+    audit_object_type = "applications.verificationrequest"
+    audit_object_kwarg = "pk"
+    audit_action = AuditAction.EXPORT
+
     def get(self, request, pk):
         req = get_visible_or_404(selectors.verification_answer_files_visible_to(request.user), pk=pk)
         if not req.answer_file:

@@ -65,7 +65,7 @@ def _reject(batch, number, error: RowError) -> RejectedRow:
 
 def _finish(batch: ImportBatch, status: str, error: str = ""):
     batch.status = status
-    batch.error = error
+    batch.error = str(error)[:ImportBatch._meta.get_field("error").max_length]
     batch.finished_at = timezone.now()
     if status == BatchStatus.SUCCEEDED:
         batch.progress = 100

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,8 +34,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
-    # ours, bottom to top (see README "Architecture")
+    "csp",
+    # ours, bottom to top (see README "Architecture"); audit depends on nothing of ours
     "jingzhidai",  # the project package: platform commands (backup, restore)
+    "audit",
     "identity",
     "banks",
     "elements",
@@ -44,9 +47,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every later middleware, view and log line sees the request id
+    "jingzhidai.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # before anything reads the path or the query string into a database query
     "jingzhidai.middleware.RejectNulMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jingzhidai.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +72,32 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline script or style; an inline <script> needs the per-response nonce
+# (`nonce="{{ request.csp_nonce }}"`, which also adds it to the header). docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Bootstrap draws its icons (navbar toggler, select arrow) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the portal never uses, turned off for every page (jingzhidai.middleware).
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")
+}
+
 ROOT_URLCONF = "jingzhidai.urls"
 WSGI_APPLICATION = "jingzhidai.wsgi.application"
 
@@ -80,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "identity.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
             # {% csrf_token %} also renders the one-time form token (jingzhidai.once).
             "builtins": ["jingzhidai.form_tags"],
@@ -140,9 +174,9 @@ AXES_LOCKOUT_CALLABLE = "identity.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "identity.lockout.lockout_username"
 AXES_VERBOSE = False
 # The client address is the one the trusted reverse proxies saw: with N proxies in front, the N-th
-# entry from the right of X-Forwarded-For (identity.network.client_ip); 0 = REMOTE_ADDR (make run).
+# entry from the right of X-Forwarded-For (jingzhidai.network.client_ip); 0 = REMOTE_ADDR (make run).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "identity.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "jingzhidai.network.client_ip"
 # API tokens expire; a new one is obtained with username and password.
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
 
@@ -207,6 +241,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Workers and beat log through LOGGING below (JSON lines), not Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -243,13 +279,42 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Logs go to the console, one JSON object per line (python-json-logger) with the request id, for
+# the operator to ship (docs/security.md). LOG_FORMAT=text gives plain lines for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "jingzhidai.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                    "formatter": "text" if LOG_FORMAT == "text" else "json"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's request (4xx/5xx) and security (DisallowedHost, CSRF…) loggers, and the
+        # audit events: each event one line.
+        "django.request": {"level": "WARNING"},
+        "django.security": {"level": "INFO"},
+        "jingzhidai.audit": {"level": "INFO"},
+    },
 }
+
+# Audit trail (audit/): reads of enterprise data by these roles are recorded (refused accesses
+# always are); rows are kept AUDIT_RETENTION_DAYS (never under 183, 等保 §8.1.4.3) and then
+# pruned nightly.
+AUDIT_READ_ROLES = ["district_regulator", "city_regulator", "platform_admin"]
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
 
 # Element library (elements/): expiry warnings, sync chunk size, stale-batch detection, inbox and
 # scheduled feed URLs ({"registration": "https://…", …}, HTTPS only).

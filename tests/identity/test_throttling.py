@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from identity.network import client_ip
+from jingzhidai.network import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """Who is asking: the client address as the trusted reverse proxy saw it. One definition for the
-API throttles, the page throttles and django-axes."""
+API throttles, the page throttles, django-axes and the audit rows (in the project package so the
+bottom app `audit` can use it too)."""
 
 from django.conf import settings
 
