@@ -2,13 +2,11 @@
 fund-use reports) and `/api/v1/risk-alerts/`. Objects come through the selectors' doors
 (others are 404); every write goes through a service; refused steps answer 409."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from applications.choices import Purpose, RepaymentMethod
@@ -16,6 +14,7 @@ from applications.files import file_response
 from identity.choices import Role
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 from jingzhidai.limits import NOTE, TEXT
+from jingzhidai.scoping import get_visible_or_404
 
 from . import alerts, selectors, services
 from .choices import (
@@ -224,7 +223,7 @@ class LoanViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     scope = staticmethod(selectors.loan_list)
     filterset_class = LoanFilter
     queryset = Loan.objects.none()
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    audit_reads = frozenset({"list", "retrieve"})
 
     def get_serializer_class(self):
         return LoanDetailSerializer if self.action == "retrieve" else LoanSerializer
@@ -297,7 +296,7 @@ class LoanViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     def _report(self, request, pk, rid, door=selectors.fund_use_reports_visible_to):
         loan = self.get_object()
-        return get_object_or_404(door(request.user), pk=rid, loan=loan)
+        return get_visible_or_404(door(request.user), pk=rid, loan=loan)
 
     @extend_schema(request=FundUseReviewSerializer, responses={200: FundUseSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path=r"fund-use-reports/(?P<rid>[0-9]+)/review",
@@ -343,6 +342,7 @@ class RiskAlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
     serializer_class = RiskAlertSerializer
     filterset_class = RiskAlertFilter
     queryset = RiskAlert.objects.none()
+    audit_reads = frozenset({"list", "retrieve"})
 
     def scoped(self, queryset):
         return queryset.order_by("-created_at", "-id")

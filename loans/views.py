@@ -14,6 +14,8 @@ from django.views import View
 from django_filters.views import FilterView
 
 from applications.files import file_response
+from audit.models import AuditAction
+from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError
@@ -36,8 +38,11 @@ def _roles(user) -> dict:
             "is_desk": user.role in DESK, "is_regulator": user.is_regulator}
 
 
-class LoanListView(LoginRequiredMixin, FilterView):
+class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     """The bank's loan book; the enterprise's loans; the regulators' loans of their district."""
+
+    audit_object_type = "loans.loan"
+    audit_action = AuditAction.LIST
 
     filterset_class = LoanFilter
     template_name = "loans/loan_list.html"
@@ -53,8 +58,10 @@ class LoanListView(LoginRequiredMixin, FilterView):
         return ctx
 
 
-class LoanDetailView(LoginRequiredMixin, View):
+class LoanDetailView(AuditedReadMixin, LoginRequiredMixin, View):
     template_name = "loans/loan_detail.html"
+    audit_object_type = "loans.loan"
+    audit_object_kwarg = "pk"
 
     def get(self, request, pk):
         user = request.user
@@ -199,7 +206,11 @@ class FundUseAnswerView(RoleRequiredMixin, View):
         return redirect("loans:detail", pk=pk)
 
 
-class FundUseFileView(LoginRequiredMixin, View):
+class FundUseFileView(AuditedReadMixin, LoginRequiredMixin, View):
+    audit_object_type = "loans.fundusereport"
+    audit_object_kwarg = "report_id"
+    audit_action = AuditAction.EXPORT
+
     def get(self, request, pk, report_id):
         report = get_visible_or_404(selectors.fund_use_files_visible_to(request.user), pk=report_id, loan_id=pk)
         if not report.file:
@@ -207,8 +218,11 @@ class FundUseFileView(LoginRequiredMixin, View):
         return file_response(report.file.open("rb"), name=report.file_name, content_type=report.file_content_type)
 
 
-class AlertListView(LoginRequiredMixin, FilterView):
+class AlertListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     """The bank's alert inbox; the district's alerts about its enterprises."""
+
+    audit_object_type = "loans.riskalert"
+    audit_action = AuditAction.LIST
 
     filterset_class = RiskAlertFilter
     template_name = "loans/alert_list.html"
@@ -224,8 +238,10 @@ class AlertListView(LoginRequiredMixin, FilterView):
         return ctx
 
 
-class AlertDetailView(LoginRequiredMixin, View):
+class AlertDetailView(AuditedReadMixin, LoginRequiredMixin, View):
     template_name = "loans/alert_detail.html"
+    audit_object_type = "loans.riskalert"
+    audit_object_kwarg = "pk"
 
     def _get(self, request, pk):
         return get_visible_or_404(selectors.risk_alerts_visible_to(request.user), pk=pk)
