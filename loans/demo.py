@@ -12,7 +12,7 @@ state, fund-use reports (accepted, questioned), and risk alerts (open, acknowled
   the good news (left open), demo-district its copies.
 Idempotent: marked by the contract numbers (ICBC-DEMO-…)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -30,6 +30,17 @@ from .choices import AlertAction, Audience, Classification
 from .models import Loan, RiskAlert
 
 PREFIX = "ICBC-DEMO-"
+
+
+def backdate_approval(application, day):
+    """A demo (or test) loan signed in the past needs its approval on or before the signing day
+    (applications refuses a contract signed before the approval): the application's steps up to
+    the approval are moved to the start of that day, in order."""
+    moment = timezone.make_aware(datetime.combine(day, time(9)))
+    Application.objects.filter(pk=application.pk).update(submitted_at=moment, accepted_at=moment,
+                                                         proposed_at=moment, decided_at=moment)
+    application.refresh_from_db()
+    return application
 
 
 def _say(stdout, text):
@@ -66,6 +77,7 @@ def seed(stdout=None):
                                          guarantee_type=product.guarantee_types[0], notes="质量要素良好")
         app_services.application_approve(application=app, user=approver, note="同意")
         signed = today - timedelta(days=days_ago)
+        backdate_approval(app, signed)
         app_services.application_contract(application=app, user=approver, number=f"{PREFIX}{tag}-{app.pk:04d}",
                                           signed_on=signed, repayment_method=method)
         app_services.application_disburse(application=app, user=approver, amount=amount, date=signed)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.choices import RepaymentMethod, Status
+from loans.demo import backdate_approval
 from loans.models import Loan
 
 from ..applications.conftest import PDF, Flow, held, product, product_2, upload  # noqa: F401 - fixtures
@@ -19,6 +20,7 @@ def make_loan(world, flow, *, method=RepaymentMethod.EQUAL_INSTALMENTS, days_ago
     disbursed `days_ago` days ago (nothing disbursed when `disburse` is None)."""
     app = flow.to(Status.APPROVED)
     signed = timezone.localdate() - timedelta(days=days_ago)
+    app = backdate_approval(app, signed)  # a contract is never signed before the approval
     app = app_services.application_contract(application=app, user=world.officer, number=number or f"HT-{app.pk}",
                                             signed_on=signed, repayment_method=method)
     if disburse:
