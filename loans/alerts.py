@@ -3,6 +3,7 @@ its source. Reads only: the job that raises alerts is `services.risk_alerts_rais
 
 from django.utils.translation import gettext as _
 
+from elements import rules
 from elements.choices import EventKind, Feed, ListingKind
 from identity.choices import RegistrationStatus
 
@@ -27,6 +28,12 @@ def alertable(event) -> bool:
         return False
     if event.kind == EventKind.REGISTRATION_CHANGED:
         return registration_ended(event)
+    if event.kind == EventKind.PENALTY:
+        # A market-regulation case only (notice §三.1; issue 11): another department's penalty
+        # is information on the profile, not a risk signal. Same rule as the credit verdict.
+        data = event.data or {}
+        return rules.penalty_counts(rules.market_regulation_of(data.get("authority") or "",
+                                                               data.get("decision_no") or ""))
     return True
 
 

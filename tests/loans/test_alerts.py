@@ -182,3 +182,48 @@ def test_recent_alerts_are_not_escalated_before_five_working_days(world, flow):
     # Six calendar days ago over a weekend can be fewer than five working days.
     RiskAlert.objects.update(created_at=timezone.now() - timedelta(days=3))
     assert services.risk_alerts_escalate() == 0
+
+
+def test_only_a_market_regulation_penalty_alerts(world, flow, tmp_path):
+    """Issue 12 names "a market-regulation penalty"; issue 11: another department's penalty is
+    information, not a reason. A tax bureau's penalty alerts nobody, a market-regulation one does."""
+    from ..elements.conftest import write_csv
+
+    loan = make_loan(world, flow, days_ago=10)
+    day = timezone.localdate().isoformat()
+    path = write_csv(tmp_path / "penalty.csv", "penalty", [
+        {"统一社会信用代码": world.ent.uscc, "企业名称": world.ent.name, "决定书文号": "京海税罚〔2026〕7号",
+         "违法行为类型": "未按期申报", "处罚内容": "罚款2000元", "决定机关": "国家税务总局北京市海淀区税务局",
+         "处罚决定日期": day},
+        {"统一社会信用代码": world.ent.uscc, "企业名称": world.ent.name, "决定书文号": "京海市监罚〔2026〕8号",
+         "违法行为类型": "产品质量", "处罚内容": "罚款5000元", "决定机关": "北京市海淀区市场监督管理局",
+         "处罚决定日期": day}])
+    run_file(feed="penalty", path=path)
+    assert ChangeEvent.objects.filter(kind="penalty", enterprise=world.ent).count() == 2
+    services.risk_alerts_raise()
+    bank = RiskAlert.objects.get(audience=Audience.BANK)
+    assert bank.loan_id == loan.pk and bank.event.data["decision_no"] == "京海市监罚〔2026〕8号"
+    assert RiskAlert.objects.filter(audience=Audience.DISTRICT).count() == 1
+
+
+def test_a_claimed_distinction_revoked_alerts(world, flow):
+    loan = make_loan(world, flow, days_ago=10)
+    claimed = Distinction.objects.get(enterprise=world.ent)
+    element_services.distinction_revoke(distinction=claimed, user=world.district, reason="证书被撤销",
+                                        revoked_on=timezone.localdate())
+    services.risk_alerts_raise()
+    alert = RiskAlert.objects.get(audience=Audience.BANK)
+    assert alert.loan_id == loan.pk and alert.event.kind == "distinction_revoked"
+    assert "证书被撤销" in _alert_notices(world.officer).get().body
+
+
+@pytest.mark.parametrize("status, alerts", [("注销", 2), ("迁出", 2), ("吊销（未注销）", 2), ("停业", 0)])
+def test_registration_status_turning_deregistered_or_moved_out_alerts(world, flow, tmp_path, status, alerts):
+    make_loan(world, flow, days_ago=10)
+    header = "统一社会信用代码,企业名称,登记机关,住所,登记状态\n"
+    path = tmp_path / "reg.csv"
+    path.write_text(header + f"{world.ent.uscc},{world.ent.name},海淀区市场监督管理局,北京市海淀区中关村大街1号,{status}\n",
+                    encoding="utf-8")
+    run_file(feed="registration", path=path)
+    services.risk_alerts_raise()
+    assert RiskAlert.objects.count() == alerts
