@@ -163,3 +163,32 @@ def test_the_repayment_method_is_chosen_at_contract_through_the_api(world, flow)
     r = api.post(reverse("api:application-contract", args=[flow.to(Status.APPROVED).pk]),
                  {"number": "HT-API-2", "repayment_method": "balloon"}, format="json")
     assert r.status_code == 400 and "repayment_method" in r.json()["extra"]["fields"]
+
+
+def test_every_bank_action_is_refused_409_from_every_status_it_does_not_start_from(world, flow):
+    """The whole transition map: each action from each status outside its sources is a 409
+    naming the status and the allowed ones, and changes nothing (status, figures, history)."""
+    from loans.models import LoanHistory
+    from loans.workflow import BANK_ACTIONS, TRANSITIONS
+
+    loan = make_loan(world, flow, days_ago=10)
+    url = reverse("api:loan-status", args=[loan.pk])
+    approver = client_for(world, "approver", api=True)
+    data = {"extend": {"maturity_on": str(loan.maturity_on + timedelta(days=30)), "reason": "r"},
+            "settle": {}, "default": {"reason": "r"}, "write_off": {"reason": "r"},
+            "classify": {"classification": "loss"}}
+    refused = 0
+    for action in BANK_ACTIONS:
+        for status in set(LoanStatus.values) - TRANSITIONS[action].sources:
+            type(loan).objects.filter(pk=loan.pk).update(status=status)
+            before = (LoanHistory.objects.filter(loan=loan).count(), type(loan).objects.values_list(
+                "maturity_on", "classification", "closed_reason").get(pk=loan.pk))
+            r = approver.post(url, {"action": action, **data[action]}, format="json")
+            assert r.status_code == 409, (action, status, r.content)
+            assert r.json()["extra"]["status"] == status, (action, status)
+            assert sorted(r.json()["extra"]["allowed_from"]) == sorted(TRANSITIONS[action].sources)
+            after = (LoanHistory.objects.filter(loan=loan).count(), type(loan).objects.values_list(
+                "maturity_on", "classification", "closed_reason").get(pk=loan.pk))
+            assert after == before and type(loan).objects.get(pk=loan.pk).status == status
+            refused += 1
+    assert refused == 16
