@@ -192,3 +192,30 @@ def test_every_bank_action_is_refused_409_from_every_status_it_does_not_start_fr
             assert after == before and type(loan).objects.get(pk=loan.pk).status == status
             refused += 1
     assert refused == 16
+
+
+def test_loan_book_filters_classification_district_product_alerts_open(world, flow):
+    from loans.choices import AlertAction
+
+    a = make_loan(world, flow, days_ago=10)
+    b = make_loan(world, flow, days_ago=10)
+    services.loan_classify(loan=a, user=world.officer, classification="loss")
+    element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
+                                    user=world.district, entry_reason="筛选")
+    services.risk_alerts_raise()
+    services.risk_alert_acknowledge(alert=RiskAlert.objects.get(loan=a), user=world.officer,
+                                    action=AlertAction.CONTINUE)
+    api = client_for(world, "officer", api=True)
+    page = client_for(world, "officer")
+    district = world.ent.district_id
+    other = next(d for d in ("110101", "110105", "110106") if d != district)
+    cases = [({"classification": "loss"}, {a}), ({"classification": "normal"}, {b}),
+             ({"district": district}, {a, b}), ({"district": other}, set()),
+             ({"product": a.application.product_id}, {a, b}),
+             ({"alerts_open": "true"}, {b}), ({"alerts_open": "false"}, {a})]
+    for params, expected in cases:
+        r = api.get(reverse("api:loan-list"), params)
+        assert r.status_code == 200 and {x["id"] for x in r.json()["results"]} == {x.pk for x in expected}, params
+        html = page.get(reverse("loans:list"), params).content.decode()
+        for loan in (a, b):
+            assert (loan.contract.number in html) == (loan in expected), (params, loan.contract.number)
