@@ -227,3 +227,18 @@ def test_registration_status_turning_deregistered_or_moved_out_alerts(world, flo
     run_file(feed="registration", path=path)
     services.risk_alerts_raise()
     assert RiskAlert.objects.count() == alerts
+
+
+def test_alerts_are_e_mailed_to_the_bank_desk_and_the_district_once(world, flow, tmp_path, mailoutbox,
+                                                                     django_capture_on_commit_callbacks):
+    make_loan(world, flow, days_ago=10)
+    for u in (world.officer, world.approver, world.district, world.officer_2, world.district_2, world.enterprise):
+        type(u).objects.filter(pk=u.pk).update(email=f"{u.username}@example.cn")
+    path = abnormal_file(tmp_path, [(world.ent.uscc, "甲", "2026-11-20", "邮件测试原因", "海淀区市场监督管理局", "", "")])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_file(feed="abnormal", path=path)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.risk_alerts_raise()  # a re-run e-mails nothing again
+    to = sorted(a for m in mailoutbox if "邮件测试原因" in m.subject + m.body for a in m.to)
+    assert to == sorted(f"{u.username}@example.cn" for u in (world.officer, world.approver, world.district))
