@@ -110,6 +110,21 @@ class TestRiskAlertAccess(TenantMatrix):
         return "矩阵测试"  # the source of the change, on the page and in the API
 
 
+class TestDistrictRiskAlertAccess(TestRiskAlertAccess):
+    """The district regulator's copy of an alert: its district, the municipal bureau and
+    admins. Not the banks (they have their own copy), not the enterprise."""
+
+    allowed = {"district", "city", "admin"}
+
+    def make(self, world):
+        super().make(world)
+        return RiskAlert.objects.get(audience="district")
+
+    def list_urls(self):
+        return [(reverse("loans:alerts") + "?audience=district", False),
+                (reverse("api:risk-alert-list") + "?audience=district", True)]
+
+
 def test_alert_list_page_shows_the_alert_to_its_bank_only(world, flow):
     loan = make_loan(world, flow, days_ago=10)
     element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
