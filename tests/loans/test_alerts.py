@@ -242,3 +242,24 @@ def test_alerts_are_e_mailed_to_the_bank_desk_and_the_district_once(world, flow,
         services.risk_alerts_raise()  # a re-run e-mails nothing again
     to = sorted(a for m in mailoutbox if "邮件测试原因" in m.subject + m.body for a in m.to)
     assert to == sorted(f"{u.username}@example.cn" for u in (world.officer, world.approver, world.district))
+
+
+def test_the_alert_job_runs_a_constant_number_of_queries_per_batch(world, flow):
+    """More events, loans, banks and districts in one batch cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_loan(world, flow, days_ago=10)
+    make_loan(world, flow, days_ago=10)
+    flow.to(Status.SUBMITTED, other=True)  # world.ent_2's open application at bank_2, another district
+    element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
+                                    user=world.district, entry_reason="一")
+    with CaptureQueriesContext(connection) as one:
+        assert services.risk_alerts_raise() == 2 + 1
+    for n, (ent, reg) in enumerate([(world.ent, world.district)] * 3 + [(world.ent_2, world.district_2)] * 2):
+        element_services.listing_record(enterprise=ent, kind="abnormal",
+                                        listed_on=timezone.localdate() - timedelta(days=n + 1), user=reg,
+                                        entry_reason=f"批{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert services.risk_alerts_raise() == 3 * (2 + 1) + 2 * (1 + 1)
+    assert len(many) == len(one), [q["sql"][:80] for q in many]
