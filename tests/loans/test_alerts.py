@@ -263,3 +263,21 @@ def test_the_alert_job_runs_a_constant_number_of_queries_per_batch(world, flow):
     with CaptureQueriesContext(connection) as many:
         assert services.risk_alerts_raise() == 3 * (2 + 1) + 2 * (1 + 1)
     assert len(many) == len(one), [q["sql"][:80] for q in many]
+
+
+def test_a_failed_spot_check_alerts_a_passed_one_does_not(world, flow, tmp_path):
+    from ..elements.conftest import write_csv
+
+    loan = make_loan(world, flow, days_ago=10)
+    day = timezone.localdate().isoformat()
+    row = {"统一社会信用代码": world.ent.uscc, "受检单位": world.ent.name, "抽查级别": "市级", "规格型号": "JZ-1",
+           "生产日期/批号": "", "抽查日期": day, "组织机关": "北京市市场监督管理局"}
+    path = write_csv(tmp_path / "spot.csv", "spotcheck", [
+        {**row, "产品名称": "电子天平", "抽查结果": "合格", "不合格项目": ""},
+        {**row, "产品名称": "数显卡尺", "抽查结果": "不合格", "不合格项目": "示值误差"}])
+    run_file(feed="spotcheck", path=path)
+    services.risk_alerts_raise()
+    bank = RiskAlert.objects.get(audience=Audience.BANK)
+    assert bank.loan_id == loan.pk and bank.event.kind == "spotcheck_failed"
+    assert "示值误差" in _alert_notices(world.officer).get().body
+    assert RiskAlert.objects.filter(audience=Audience.DISTRICT).count() == 1
