@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from elements import rules
 from elements.choices import EventKind, Feed, ListingKind
+from elements.records import RECORD_TYPES
 from identity.choices import RegistrationStatus
 
 # Bad news, and the good news reported too.
@@ -72,8 +73,9 @@ def summary(event) -> str:
             "name": event.element_type.name if event.element_type else "",
             "day": data.get("revoked_on") or event.occurred_on or "", "reason": event.reason or ""}
     if kind == EventKind.ANNULLED:
+        model = next((m for m, code in RECORD_TYPES.items() if code == event.record_type), None)
         return _("A %(record)s record was annulled on %(day)s: %(reason)s") % {
-            "record": event.record_type, "day": data.get("annulled_on") or event.occurred_on or "",
+            "record": model._meta.verbose_name if model else event.record_type, "day": data.get("annulled_on") or event.occurred_on or "",
             "reason": event.reason or ""}
     if kind == EventKind.REGISTRATION_CHANGED:
         after = (data.get("after") or {}).get("status")

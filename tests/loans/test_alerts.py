@@ -5,6 +5,7 @@ window for late commits; acknowledgement and escalation."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.choices import Status
@@ -18,6 +19,7 @@ from loans.choices import AlertAction, Audience
 from loans.models import AlertScan, RiskAlert
 
 from ..factories import EnterpriseFactory
+from ..helpers import client_for
 from .conftest import make_loan
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +283,28 @@ def test_a_failed_spot_check_alerts_a_passed_one_does_not(world, flow, tmp_path)
     assert bank.loan_id == loan.pk and bank.event.kind == "spotcheck_failed"
     assert "示值误差" in _alert_notices(world.officer).get().body
     assert RiskAlert.objects.filter(audience=Audience.DISTRICT).count() == 1
+
+
+def test_an_annulled_penalty_is_good_news_named_in_words(world, flow, tmp_path):
+    from django.utils import translation
+
+    from elements.models import Penalty
+
+    from ..elements.conftest import write_csv
+
+    loan = make_loan(world, flow, days_ago=10)
+    path = write_csv(tmp_path / "penalty.csv", "penalty", [
+        {"统一社会信用代码": world.ent.uscc, "企业名称": world.ent.name, "决定书文号": "京海市监罚〔2026〕9号",
+         "违法行为类型": "产品质量", "处罚内容": "罚款", "决定机关": "北京市海淀区市场监督管理局",
+         "处罚决定日期": timezone.localdate().isoformat()}])
+    run_file(feed="penalty", path=path)
+    element_services.record_annul(record=Penalty.objects.get(enterprise=world.ent), user=world.district,
+                                  reason="行政复议撤销")
+    services.risk_alerts_raise()
+    good = RiskAlert.objects.get(audience=Audience.BANK, good_news=True)
+    assert good.loan_id == loan.pk
+    notice = _alert_notices(world.officer).get(subject__contains="行政复议撤销")
+    assert "行政处罚" in notice.subject and "penalty" not in notice.subject + notice.body
+    with translation.override("zh-hans"):
+        page = client_for(world, "officer").get(reverse("loans:alert_detail", args=[good.pk])).content.decode()
+    assert "行政复议撤销" in page and "penalty记录" not in page
