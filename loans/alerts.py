@@ -3,7 +3,9 @@ its source. Reads only: the job that raises alerts is `services.risk_alerts_rais
 
 from django.utils.translation import gettext as _
 
+from elements import rules
 from elements.choices import EventKind, Feed, ListingKind
+from elements.records import RECORD_TYPES
 from identity.choices import RegistrationStatus
 
 # Bad news, and the good news reported too.
@@ -27,6 +29,12 @@ def alertable(event) -> bool:
         return False
     if event.kind == EventKind.REGISTRATION_CHANGED:
         return registration_ended(event)
+    if event.kind == EventKind.PENALTY:
+        # A market-regulation case only (notice §三.1; issue 11): another department's penalty
+        # is information on the profile, not a risk signal. Same rule as the credit verdict.
+        data = event.data or {}
+        return rules.penalty_counts(rules.market_regulation_of(data.get("authority") or "",
+                                                               data.get("decision_no") or ""))
     return True
 
 
@@ -65,8 +73,9 @@ def summary(event) -> str:
             "name": event.element_type.name if event.element_type else "",
             "day": data.get("revoked_on") or event.occurred_on or "", "reason": event.reason or ""}
     if kind == EventKind.ANNULLED:
+        model = next((m for m, code in RECORD_TYPES.items() if code == event.record_type), None)
         return _("A %(record)s record was annulled on %(day)s: %(reason)s") % {
-            "record": event.record_type, "day": data.get("annulled_on") or event.occurred_on or "",
+            "record": model._meta.verbose_name if model else event.record_type, "day": data.get("annulled_on") or event.occurred_on or "",
             "reason": event.reason or ""}
     if kind == EventKind.REGISTRATION_CHANGED:
         after = (data.get("after") or {}).get("status")

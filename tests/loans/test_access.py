@@ -110,6 +110,21 @@ class TestRiskAlertAccess(TenantMatrix):
         return "矩阵测试"  # the source of the change, on the page and in the API
 
 
+class TestDistrictRiskAlertAccess(TestRiskAlertAccess):
+    """The district regulator's copy of an alert: its district, the municipal bureau and
+    admins. Not the banks (they have their own copy), not the enterprise."""
+
+    allowed = {"district", "city", "admin"}
+
+    def make(self, world):
+        super().make(world)
+        return RiskAlert.objects.get(audience="district")
+
+    def list_urls(self):
+        return [(reverse("loans:alerts") + "?audience=district", False),
+                (reverse("api:risk-alert-list") + "?audience=district", True)]
+
+
 def test_alert_list_page_shows_the_alert_to_its_bank_only(world, flow):
     loan = make_loan(world, flow, days_ago=10)
     element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
@@ -153,3 +168,34 @@ def test_lists_run_constant_queries(world, flow):
                           ("officer", reverse("api:risk-alert-list"), True),
                           ("district", reverse("loans:alerts"), False)):
         assert_constant_queries(client_for(world, who, api=api), url, grow)
+
+
+def test_the_loan_page_and_its_report_list_run_constant_queries(world, flow):
+    """The loan page lists repayments, fund-use reports (with files), alerts and history; the
+    API lists the reports: more of each costs no more queries."""
+    loan = make_loan(world, flow, days_ago=10)
+    services.fund_use_report_create(loan=loan, user=world.enterprise, purpose="quality", amount="100",
+                                    date=timezone.localdate(), description="a", uploaded=upload("a.pdf"))
+    services.repayment_record(loan=loan, user=world.officer, date=timezone.localdate(), principal="10",
+                              interest="1", reference="R0")
+    _listed_and_removed(world, "0", days_ago=1)
+    services.risk_alerts_raise()
+    n = iter(range(1, 100))
+
+    def grow():
+        k = next(n)
+        report = services.fund_use_report_create(loan=loan, user=world.enterprise, purpose="equipment",
+                                                 amount="100", date=timezone.localdate(), description=str(k),
+                                                 uploaded=upload(f"{k}.pdf"))
+        services.fund_use_report_review(report=report, user=world.officer, accepted=False, note="?")
+        services.repayment_record(loan=loan, user=world.officer, date=timezone.localdate(), principal="10",
+                                  interest="1", reference=f"R{k}")
+        services.loan_classify(loan=loan, user=world.officer, classification="special_mention")
+        _listed_and_removed(world, str(k), days_ago=k + 1)
+        services.risk_alerts_raise()
+
+    for who in ("officer", "enterprise", "district"):
+        assert_constant_queries(client_for(world, who), reverse("loans:detail", args=[loan.pk]), grow)
+        assert_constant_queries(client_for(world, who, api=True),
+                                reverse("api:loan-fund-use-reports", args=[loan.pk]), grow)
+        assert_constant_queries(client_for(world, who, api=True), reverse("api:loan-detail", args=[loan.pk]), grow)

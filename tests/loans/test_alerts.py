@@ -5,6 +5,7 @@ window for late commits; acknowledgement and escalation."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.choices import Status
@@ -18,6 +19,7 @@ from loans.choices import AlertAction, Audience
 from loans.models import AlertScan, RiskAlert
 
 from ..factories import EnterpriseFactory
+from ..helpers import client_for
 from .conftest import make_loan
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,127 @@ def test_recent_alerts_are_not_escalated_before_five_working_days(world, flow):
     # Six calendar days ago over a weekend can be fewer than five working days.
     RiskAlert.objects.update(created_at=timezone.now() - timedelta(days=3))
     assert services.risk_alerts_escalate() == 0
+
+
+def test_only_a_market_regulation_penalty_alerts(world, flow, tmp_path):
+    """Issue 12 names "a market-regulation penalty"; issue 11: another department's penalty is
+    information, not a reason. A tax bureau's penalty alerts nobody, a market-regulation one does."""
+    from ..elements.conftest import write_csv
+
+    loan = make_loan(world, flow, days_ago=10)
+    day = timezone.localdate().isoformat()
+    path = write_csv(tmp_path / "penalty.csv", "penalty", [
+        {"统一社会信用代码": world.ent.uscc, "企业名称": world.ent.name, "决定书文号": "京海税罚〔2026〕7号",
+         "违法行为类型": "未按期申报", "处罚内容": "罚款2000元", "决定机关": "国家税务总局北京市海淀区税务局",
+         "处罚决定日期": day},
+        {"统一社会信用代码": world.ent.uscc, "企业名称": world.ent.name, "决定书文号": "京海市监罚〔2026〕8号",
+         "违法行为类型": "产品质量", "处罚内容": "罚款5000元", "决定机关": "北京市海淀区市场监督管理局",
+         "处罚决定日期": day}])
+    run_file(feed="penalty", path=path)
+    assert ChangeEvent.objects.filter(kind="penalty", enterprise=world.ent).count() == 2
+    services.risk_alerts_raise()
+    bank = RiskAlert.objects.get(audience=Audience.BANK)
+    assert bank.loan_id == loan.pk and bank.event.data["decision_no"] == "京海市监罚〔2026〕8号"
+    assert RiskAlert.objects.filter(audience=Audience.DISTRICT).count() == 1
+
+
+def test_a_claimed_distinction_revoked_alerts(world, flow):
+    loan = make_loan(world, flow, days_ago=10)
+    claimed = Distinction.objects.get(enterprise=world.ent)
+    element_services.distinction_revoke(distinction=claimed, user=world.district, reason="证书被撤销",
+                                        revoked_on=timezone.localdate())
+    services.risk_alerts_raise()
+    alert = RiskAlert.objects.get(audience=Audience.BANK)
+    assert alert.loan_id == loan.pk and alert.event.kind == "distinction_revoked"
+    assert "证书被撤销" in _alert_notices(world.officer).get().body
+
+
+@pytest.mark.parametrize("status, alerts", [("注销", 2), ("迁出", 2), ("吊销（未注销）", 2), ("停业", 0)])
+def test_registration_status_turning_deregistered_or_moved_out_alerts(world, flow, tmp_path, status, alerts):
+    make_loan(world, flow, days_ago=10)
+    header = "统一社会信用代码,企业名称,登记机关,住所,登记状态\n"
+    path = tmp_path / "reg.csv"
+    path.write_text(header + f"{world.ent.uscc},{world.ent.name},海淀区市场监督管理局,北京市海淀区中关村大街1号,{status}\n",
+                    encoding="utf-8")
+    run_file(feed="registration", path=path)
+    services.risk_alerts_raise()
+    assert RiskAlert.objects.count() == alerts
+
+
+def test_alerts_are_e_mailed_to_the_bank_desk_and_the_district_once(world, flow, tmp_path, mailoutbox,
+                                                                     django_capture_on_commit_callbacks):
+    make_loan(world, flow, days_ago=10)
+    for u in (world.officer, world.approver, world.district, world.officer_2, world.district_2, world.enterprise):
+        type(u).objects.filter(pk=u.pk).update(email=f"{u.username}@example.cn")
+    path = abnormal_file(tmp_path, [(world.ent.uscc, "甲", "2026-11-20", "邮件测试原因", "海淀区市场监督管理局", "", "")])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_file(feed="abnormal", path=path)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.risk_alerts_raise()  # a re-run e-mails nothing again
+    to = sorted(a for m in mailoutbox if "邮件测试原因" in m.subject + m.body for a in m.to)
+    assert to == sorted(f"{u.username}@example.cn" for u in (world.officer, world.approver, world.district))
+
+
+def test_the_alert_job_runs_a_constant_number_of_queries_per_batch(world, flow):
+    """More events, loans, banks and districts in one batch cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_loan(world, flow, days_ago=10)
+    make_loan(world, flow, days_ago=10)
+    flow.to(Status.SUBMITTED, other=True)  # world.ent_2's open application at bank_2, another district
+    element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
+                                    user=world.district, entry_reason="一")
+    with CaptureQueriesContext(connection) as one:
+        assert services.risk_alerts_raise() == 2 + 1
+    for n, (ent, reg) in enumerate([(world.ent, world.district)] * 3 + [(world.ent_2, world.district_2)] * 2):
+        element_services.listing_record(enterprise=ent, kind="abnormal",
+                                        listed_on=timezone.localdate() - timedelta(days=n + 1), user=reg,
+                                        entry_reason=f"批{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert services.risk_alerts_raise() == 3 * (2 + 1) + 2 * (1 + 1)
+    assert len(many) == len(one), [q["sql"][:80] for q in many]
+
+
+def test_a_failed_spot_check_alerts_a_passed_one_does_not(world, flow, tmp_path):
+    from ..elements.conftest import write_csv
+
+    loan = make_loan(world, flow, days_ago=10)
+    day = timezone.localdate().isoformat()
+    row = {"统一社会信用代码": world.ent.uscc, "受检单位": world.ent.name, "抽查级别": "市级", "规格型号": "JZ-1",
+           "生产日期/批号": "", "抽查日期": day, "组织机关": "北京市市场监督管理局"}
+    path = write_csv(tmp_path / "spot.csv", "spotcheck", [
+        {**row, "产品名称": "电子天平", "抽查结果": "合格", "不合格项目": ""},
+        {**row, "产品名称": "数显卡尺", "抽查结果": "不合格", "不合格项目": "示值误差"}])
+    run_file(feed="spotcheck", path=path)
+    services.risk_alerts_raise()
+    bank = RiskAlert.objects.get(audience=Audience.BANK)
+    assert bank.loan_id == loan.pk and bank.event.kind == "spotcheck_failed"
+    assert "示值误差" in _alert_notices(world.officer).get().body
+    assert RiskAlert.objects.filter(audience=Audience.DISTRICT).count() == 1
+
+
+def test_an_annulled_penalty_is_good_news_named_in_words(world, flow, tmp_path):
+    from django.utils import translation
+
+    from elements.models import Penalty
+
+    from ..elements.conftest import write_csv
+
+    loan = make_loan(world, flow, days_ago=10)
+    path = write_csv(tmp_path / "penalty.csv", "penalty", [
+        {"统一社会信用代码": world.ent.uscc, "企业名称": world.ent.name, "决定书文号": "京海市监罚〔2026〕9号",
+         "违法行为类型": "产品质量", "处罚内容": "罚款", "决定机关": "北京市海淀区市场监督管理局",
+         "处罚决定日期": timezone.localdate().isoformat()}])
+    run_file(feed="penalty", path=path)
+    element_services.record_annul(record=Penalty.objects.get(enterprise=world.ent), user=world.district,
+                                  reason="行政复议撤销")
+    services.risk_alerts_raise()
+    good = RiskAlert.objects.get(audience=Audience.BANK, good_news=True)
+    assert good.loan_id == loan.pk
+    notice = _alert_notices(world.officer).get(subject__contains="行政复议撤销")
+    assert "行政处罚" in notice.subject and "penalty" not in notice.subject + notice.body
+    with translation.override("zh-hans"):
+        page = client_for(world, "officer").get(reverse("loans:alert_detail", args=[good.pk])).content.decode()
+    assert "行政复议撤销" in page and "penalty记录" not in page

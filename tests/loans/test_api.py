@@ -163,3 +163,59 @@ def test_the_repayment_method_is_chosen_at_contract_through_the_api(world, flow)
     r = api.post(reverse("api:application-contract", args=[flow.to(Status.APPROVED).pk]),
                  {"number": "HT-API-2", "repayment_method": "balloon"}, format="json")
     assert r.status_code == 400 and "repayment_method" in r.json()["extra"]["fields"]
+
+
+def test_every_bank_action_is_refused_409_from_every_status_it_does_not_start_from(world, flow):
+    """The whole transition map: each action from each status outside its sources is a 409
+    naming the status and the allowed ones, and changes nothing (status, figures, history)."""
+    from loans.models import LoanHistory
+    from loans.workflow import BANK_ACTIONS, TRANSITIONS
+
+    loan = make_loan(world, flow, days_ago=10)
+    url = reverse("api:loan-status", args=[loan.pk])
+    approver = client_for(world, "approver", api=True)
+    data = {"extend": {"maturity_on": str(loan.maturity_on + timedelta(days=30)), "reason": "r"},
+            "settle": {}, "default": {"reason": "r"}, "write_off": {"reason": "r"},
+            "classify": {"classification": "loss"}}
+    refused = 0
+    for action in BANK_ACTIONS:
+        for status in set(LoanStatus.values) - TRANSITIONS[action].sources:
+            type(loan).objects.filter(pk=loan.pk).update(status=status)
+            before = (LoanHistory.objects.filter(loan=loan).count(), type(loan).objects.values_list(
+                "maturity_on", "classification", "closed_reason").get(pk=loan.pk))
+            r = approver.post(url, {"action": action, **data[action]}, format="json")
+            assert r.status_code == 409, (action, status, r.content)
+            assert r.json()["extra"]["status"] == status, (action, status)
+            assert sorted(r.json()["extra"]["allowed_from"]) == sorted(TRANSITIONS[action].sources)
+            after = (LoanHistory.objects.filter(loan=loan).count(), type(loan).objects.values_list(
+                "maturity_on", "classification", "closed_reason").get(pk=loan.pk))
+            assert after == before and type(loan).objects.get(pk=loan.pk).status == status
+            refused += 1
+    assert refused == 16
+
+
+def test_loan_book_filters_classification_district_product_alerts_open(world, flow):
+    from loans.choices import AlertAction
+
+    a = make_loan(world, flow, days_ago=10)
+    b = make_loan(world, flow, days_ago=10)
+    services.loan_classify(loan=a, user=world.officer, classification="loss")
+    element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
+                                    user=world.district, entry_reason="筛选")
+    services.risk_alerts_raise()
+    services.risk_alert_acknowledge(alert=RiskAlert.objects.get(loan=a), user=world.officer,
+                                    action=AlertAction.CONTINUE)
+    api = client_for(world, "officer", api=True)
+    page = client_for(world, "officer")
+    district = world.ent.district_id
+    other = next(d for d in ("110101", "110105", "110106") if d != district)
+    cases = [({"classification": "loss"}, {a}), ({"classification": "normal"}, {b}),
+             ({"district": district}, {a, b}), ({"district": other}, set()),
+             ({"product": a.application.product_id}, {a, b}),
+             ({"alerts_open": "true"}, {b}), ({"alerts_open": "false"}, {a})]
+    for params, expected in cases:
+        r = api.get(reverse("api:loan-list"), params)
+        assert r.status_code == 200 and {x["id"] for x in r.json()["results"]} == {x.pk for x in expected}, params
+        html = page.get(reverse("loans:list"), params).content.decode()
+        for loan in (a, b):
+            assert (loan.contract.number in html) == (loan in expected), (params, loan.contract.number)

@@ -106,3 +106,18 @@ def test_menus_and_home_cards(world, who, entries):
     home = client_for(world, who).get(reverse("identity:home"), follow=True).content.decode()
     for name in entries:
         assert f'href="{reverse(name)}"' in home, name
+
+
+def test_words_on_the_loan_pages_mean_what_they_say_in_chinese(world, flow):
+    """"open" of an alert is 待处理, not a branch's 营业中; the first disbursement's date is not
+    the history's "from" (原状态)."""
+    loan = make_loan(world, flow, days_ago=10)
+    element_services.listing_record(enterprise=world.ent, kind="abnormal", listed_on=timezone.localdate(),
+                                    user=world.district, entry_reason="措辞")
+    services.risk_alerts_raise()
+    officer = client_for(world, "officer")
+    for url in (reverse("loans:detail", args=[loan.pk]), reverse("loans:alerts")):
+        page = officer.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "待处理" in page and "营业中" not in page, url
+    page = officer.get(reverse("loans:detail", args=[loan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "原状态" not in page and f"首次放款 {loan.first_disbursed_on:%Y-%m-%d}" in page
