@@ -14,7 +14,7 @@ from banks import selectors as bank_selectors
 from banks.choices import GuaranteeType
 from banks.models import Branch, Product
 from identity.choices import BANK_ROLES
-from jingzhidai.api import ScopedQuerysetMixin, inline_choice
+from jingzhidai.api import DeferredJoinPagination, ScopedQuerysetMixin, inline_choice
 
 from . import selectors, services
 from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, RepaymentMethod, Status, VerificationStatus
@@ -267,6 +267,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
 
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
+    pagination_class = DeferredJoinPagination
     queryset = Application.objects.none()
 
     def scoped(self, queryset):

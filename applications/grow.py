@@ -138,6 +138,18 @@ def grow(*, applications: int, seed: int = 1, stdout=None) -> dict:
     return counts
 
 
+def vacuum():
+    """After a large load on PostgreSQL: statistics for the planner, and the visibility map
+    that lets list pages answer from their index alone (index-only scans). Outside a
+    transaction only (VACUUM cannot run in one)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        for model in (Application, Claim, Evidence, Authorisation, HistoryEntry, Contract, Disbursement):
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return True
+
+
 def _skip_foreign_key_checks():
     """Every id written here was just read or allocated, so the deferred foreign-key checks
     (half the time of a chunk at commit) prove nothing: on PostgreSQL, when the role may

@@ -15,6 +15,7 @@ from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
 from . import forms, selectors, services
@@ -35,6 +36,7 @@ class ApplicationListView(LoginRequiredMixin, FilterView):
     filterset_class = ApplicationFilter
     template_name = "applications/application_list.html"
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return selectors.application_list(self.request.user)

@@ -17,12 +17,19 @@ from rest_framework.utils import json
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jingzhidai.errors import ApplicationError
+from jingzhidai.paging import DeferredJoinPaginator
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class DeferredJoinPagination(Pagination):
+    """For long lists of wide rows (jingzhidai/paging.py)."""
+
+    django_paginator_class = DeferredJoinPaginator
 
 
 JSON_MAX_DEPTH = 64

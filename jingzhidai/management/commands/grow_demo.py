@@ -30,6 +30,9 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"grow_demo: {counts} in {time.monotonic() - started:.1f} s")
+        started = time.monotonic()
+        if grow.vacuum():
+            self.stdout.write(f"grow_demo: VACUUM ANALYZE in {time.monotonic() - started:.1f} s")
         if not no_loans:
             from loans.services import loans_reconcile
 
