@@ -268,6 +268,11 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
     pagination_class = DeferredJoinPagination
+    # A step finds the application by the plain door (no per-row sums); the service locks and
+    # reads it, and the answer reads it once through the list query (`_fresh`).
+    action_scopes = dict.fromkeys(["partial_update", "submit", "withdraw", "accept", "return_", "propose", "approve",
+                                   "reject", "contract", "disburse", "evidence_review"],
+                                  staticmethod(selectors.applications_visible_to))
     queryset = Application.objects.none()
 
     def scoped(self, queryset):
