@@ -27,9 +27,20 @@ class Pagination(PageNumberPagination):
 
 
 class DeferredJoinPagination(Pagination):
-    """For long lists of wide rows (jingzhidai/paging.py)."""
+    """For long lists of wide rows (jingzhidai/paging.py): `count` is exact up to a bound and
+    the planner's estimate above it, which `count_estimated` says."""
 
     django_paginator_class = DeferredJoinPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_estimated"] = self.page.paginator.count_estimated
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_estimated"] = {"type": "boolean"}
+        return schema
 
 
 JSON_MAX_DEPTH = 64

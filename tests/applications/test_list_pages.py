@@ -61,3 +61,28 @@ def test_html_last_page(world, grown):
     assert [a.pk for a in first.context["object_list"]] == order[:50]
     assert [a.pk for a in response.context["object_list"]] == order[(last - 1) * 50:]
     assert len(first_q.captured_queries) == len(last_q.captured_queries)
+
+
+def test_count_above_the_bound_is_an_estimate_and_pages_still_walk_to_the_end(world, grown, monkeypatch):
+    monkeypatch.setattr("jingzhidai.paging.COUNT_BOUND", 10)
+    order = list(selectors.application_list(world.officer).values_list("pk", flat=True))
+    assert len(order) > 10
+    client = client_for(world, "officer", api=True)
+    seen, url = [], "/api/v1/applications/?page_size=7"
+    while url:
+        body = client.get(url).json()
+        assert body["count_estimated"] is True
+        assert body["count"] > 10
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert seen == order
+    # A page past the end is empty, not an error.
+    assert client.get("/api/v1/applications/", {"page": 999, "page_size": 7}).json()["results"] == []
+    html = client_for(world, "officer").get("/applications/")
+    assert "约" in html.content.decode()
+
+
+def test_count_within_the_bound_is_exact(world, grown):
+    body = client_for(world, "officer", api=True).get("/api/v1/applications/").json()
+    assert body["count_estimated"] is False
+    assert body["count"] == selectors.application_list(world.officer).count()
