@@ -276,7 +276,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     queryset = Application.objects.none()
 
     def scoped(self, queryset):
-        return queryset.prefetch_related("claims__element_type") if self.action == "retrieve" else queryset
+        return queryset.prefetch_related(selectors.claims_with_types()) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -284,7 +284,8 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         return ApplicationSerializer
 
     def _fresh(self, app, code=status.HTTP_200_OK):
-        obj = selectors.application_list(self.request.user).prefetch_related("claims__element_type").get(pk=app.pk)
+        obj = selectors.application_list(self.request.user).prefetch_related(selectors.claims_with_types()).get(
+            pk=app.pk)
         return Response(ApplicationDetailSerializer(obj, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=ApplicationWriteSerializer, responses={201: ApplicationDetailSerializer})

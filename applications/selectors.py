@@ -7,7 +7,19 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from banks import selectors as bank_selectors
@@ -66,6 +78,11 @@ def application_list(user) -> QuerySet[Application]:
     return applications_visible_to(user).annotate(
         disbursed_total=Subquery(disbursed), authorised_at=Subquery(authorised)).order_by(
         "-status_changed_at", "-id")
+
+
+def claims_with_types() -> Prefetch:
+    """An application's claims with their element types, in one query (detail answers)."""
+    return Prefetch("claims", queryset=Claim.objects.select_related("element_type"))
 
 
 def history_of(application) -> QuerySet[HistoryEntry]:
