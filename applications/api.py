@@ -13,7 +13,7 @@ from banks import selectors as bank_selectors
 from banks.choices import GuaranteeType
 from banks.models import Branch, Product
 from identity.choices import BANK_ROLES
-from jingzhidai.api import ScopedQuerysetMixin, inline_choice
+from jingzhidai.api import DeferredJoinPagination, ScopedQuerysetMixin, inline_choice
 from jingzhidai.limits import CODE, LONG_TEXT, NOTE, REASON, SHORT, TEXT
 from jingzhidai.scoping import get_visible_or_404
 
@@ -269,11 +269,17 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
 
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
+    pagination_class = DeferredJoinPagination
+    # A step finds the application by the plain door (no per-row sums); the service locks and
+    # reads it, and the answer reads it once through the list query (`_fresh`).
+    action_scopes = dict.fromkeys(["partial_update", "submit", "withdraw", "accept", "return_", "propose", "approve",
+                                   "reject", "contract", "disburse", "evidence_review"],
+                                  staticmethod(selectors.applications_visible_to))
     queryset = Application.objects.none()
     audit_reads = frozenset({"list", "retrieve", "evidence_file", "profile", "history"})
 
     def scoped(self, queryset):
-        return queryset.prefetch_related("claims__element_type") if self.action == "retrieve" else queryset
+        return queryset.prefetch_related(selectors.claims_with_types()) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -281,7 +287,8 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         return ApplicationSerializer
 
     def _fresh(self, app, code=status.HTTP_200_OK):
-        obj = selectors.application_list(self.request.user).prefetch_related("claims__element_type").get(pk=app.pk)
+        obj = selectors.application_list(self.request.user).prefetch_related(selectors.claims_with_types()).get(
+            pk=app.pk)
         return Response(ApplicationDetailSerializer(obj, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=ApplicationWriteSerializer, responses={201: ApplicationDetailSerializer})

@@ -96,7 +96,15 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         indexes = [models.Index(fields=["bank", "status", "status_changed_at"]),
-                   models.Index(fields=["enterprise", "created_at"])]
+                   models.Index(fields=["enterprise", "created_at"]),
+                   # The list order (selectors.application_list) per audience: the bank's queue,
+                   # the enterprise's own list, the regulators' (submitted only).
+                   models.Index(fields=["bank", "-status_changed_at", "-id"], name="application_bank_queue",
+                                condition=models.Q(submitted_at__isnull=False)),
+                   models.Index(fields=["enterprise", "-status_changed_at", "-id"],
+                                name="application_enterprise_list"),
+                   models.Index(fields=["-status_changed_at", "-id"], name="application_submitted_list",
+                                condition=models.Q(submitted_at__isnull=False))]
         constraints = [
             models.CheckConstraint(name="application_amount_positive", condition=models.Q(amount__gt=0)),
             models.CheckConstraint(name="application_maker_checker", condition=models.Q(decided_by__isnull=True)

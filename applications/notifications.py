@@ -1,6 +1,9 @@
 """Who hears about what. Notification rows are written in the transaction of the step they
 report; emails leave after commit through a thin Celery task."""
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -64,9 +67,11 @@ def notify_transition(application, *, action, actor, from_status, note=""):
         if note:
             body += "\n" + note
     # The bank hears nothing of an application it never received (a draft withdrawn unsent).
-    recipients = list(bank_desk(application.bank_id)) if application.submitted_at else []
+    groups = [bank_desk(application.bank_id)] if application.submitted_at else []
     if actor is None or actor.role != Role.ENTERPRISE:
-        recipients += list(enterprise_users(application.enterprise_id))
+        groups.append(enterprise_users(application.enterprise_id))
+    # One query for both groups.
+    recipients = list(functools.reduce(operator.or_, groups).order_by("pk")) if groups else []
     url = reverse("applications:detail", args=[application.pk])
     return send(recipients, actor=actor, kind=action, subject=subject, body=body, url=url, application=application)
 

@@ -111,10 +111,19 @@ def _check_terms(application):
 
 
 def _check_eligible(enterprise):
-    check = enterprise_check(enterprise.uscc)
+    # The registry record is loaded already, and the callers build the profile themselves.
+    check = enterprise_check(enterprise=enterprise, extensions=False)
     if not check.eligible:
         raise ApplicationError(_("The enterprise is not eligible for 京质贷: %(reasons)s") % {
             "reasons": " ".join(check.reasons)}, code="not_eligible")
+
+
+def _claim_types(codes) -> list[ElementType]:
+    """The claimable types of `codes`, in that order, in one query (unknown or unclaimable
+    codes refused as `_claim_type` says)."""
+    codes = list(dict.fromkeys((c or "").strip() for c in codes))
+    found = {t.code: t for t in selectors.claimable_types().filter(code__in=codes)} if codes else {}
+    return [found[c] if c in found else _claim_type(c) for c in codes]
 
 
 def _claim_type(code) -> ElementType:
@@ -147,23 +156,29 @@ def application_create(*, user, product, amount, term_months, purpose, need_stat
                               amount=amount, term_months=term_months, purpose=purpose,
                               purpose_description=purpose_description or "", need_statement=need_statement or "",
                               created_by=user)
-    full_clean_or_raise(application)
+    # The enterprise, bank, product and user were just read; the amount's validator covers its
+    # constraint and maker-checker concerns decisions, which a draft has none of.
+    full_clean_or_raise(application, exclude=("enterprise", "bank", "product", "created_by"),
+                        validate_constraints=False)
     _check_terms(application)
     application.save()
     held = set(profile.distinction_codes())
     codes = sorted(held) if claims is None else list(dict.fromkeys(claims))
-    for code in codes:
-        element_type = _claim_type(code)
-        Claim.objects.create(application=application, element_type=element_type,
-                             origin=ClaimOrigin.PROFILE if code in held else ClaimOrigin.ADDED)
+    Claim.objects.bulk_create([Claim(application=application, element_type=t,
+                                     origin=ClaimOrigin.PROFILE if t.code in held else ClaimOrigin.ADDED)
+                               for t in _claim_types(codes)])
     if authorise:
-        authorisation_grant(application=application, user=user)
+        # A new application: nothing to lock, no earlier authorisation to find or end.
+        _authorisation_new(application, user)
     return application
 
 
 def _lock(application) -> Application:
-    return Application.objects.select_for_update().select_related("product", "bank", "enterprise").get(
-        pk=application.pk)
+    # The application's row only (`of`): joined rows stay unlocked, so steps on different
+    # applications of one bank or product do not wait for each other; loaded with what the
+    # checks read (the product's bank, the enterprise's district and unit for the eligibility).
+    return Application.objects.select_for_update(of=("self",)).select_related(
+        "product__bank", "bank", "enterprise__district", "enterprise__regulator_unit").get(pk=application.pk)
 
 
 @transaction.atomic
@@ -209,14 +224,13 @@ def claims_set(*, application, user, codes, profile=None) -> list[Claim]:
     _require_enterprise_of(application, user)
     if application.status not in ENTERPRISE_EDITABLE:
         raise TransitionNotAllowed(_("Claims can only be changed while the application is a draft or returned."))
-    types = [_claim_type(c) for c in dict.fromkeys(codes)]
+    types = _claim_types(dict.fromkeys(codes))
     held = (profile or selectors.profile_for(application.enterprise)).held_codes()
     application.claims.exclude(element_type__in=types).delete()
     existing = set(application.claims.values_list("element_type_id", flat=True))
-    for t in types:
-        if t.pk not in existing:
-            Claim.objects.create(application=application, element_type=t,
-                                 origin=ClaimOrigin.PROFILE if t.code in held else ClaimOrigin.ADDED)
+    Claim.objects.bulk_create([Claim(application=application, element_type=t,
+                                     origin=ClaimOrigin.PROFILE if t.code in held else ClaimOrigin.ADDED)
+                               for t in types if t.pk not in existing])
     return list(application.claims.all())
 
 
@@ -234,9 +248,16 @@ def authorisation_grant(*, application, user) -> Authorisation:
         raise ApplicationError(_("This application's authorisation has ended."), code="authorisation_ended")
     # Whatever is still active names another bank (the rule before authorisations named banks).
     authorisations_end(application=app, reason=AuthorisationEnd.BANK_CHANGED)
+    return _authorisation_new(app, user)
+
+
+def _authorisation_new(app, user) -> Authorisation:
     authorisation = Authorisation(application=app, enterprise_id=app.enterprise_id, bank_id=app.bank_id,
                                   granted_by=user)
-    full_clean_or_raise(authorisation)
+    # Rows just read; any active authorisation of the application was ended by the caller (or
+    # the application is new), so the one-active rule holds (the database enforces it anyway).
+    full_clean_or_raise(authorisation, exclude=("application", "enterprise", "bank", "granted_by"),
+                        validate_constraints=False)
     authorisation.save()
     return authorisation
 
@@ -605,7 +626,9 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
         contract = Contract(application=app, bank_id=app.bank_id, number=number, signed_on=signed, amount=value,
                             annual_rate=rate, term_months=months, maturity_on=maturity, recorded_by=user,
                             repayment_method=repayment_method or RepaymentMethod.INTEREST_MONTHLY)
-        full_clean_or_raise(contract)
+        # The application, bank and user are loaded; the number's uniqueness in the bank was
+        # checked just above (the constraints stay in the database).
+        full_clean_or_raise(contract, exclude=("application", "bank", "recorded_by"), validate_constraints=False)
         try:
             with transaction.atomic():
                 contract.save()

@@ -17,6 +17,7 @@ from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
 from . import forms, selectors, services
@@ -39,6 +40,7 @@ class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     audit_object_type = "applications.application"
     audit_action = AuditAction.LIST
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return selectors.application_list(self.request.user)

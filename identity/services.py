@@ -71,7 +71,7 @@ def register_check_extension(func):
     return func
 
 
-def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) -> Eligibility:
+def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None, extensions: bool = True) -> Eligibility:
     """The public self-check (notice §二(一)): code rules, then the registry, which decides.
     Registered in Beijing comes from the registration authority and address (a code keeps its
     division digits when an enterprise moves in), legal-person status from the enterprise type;
@@ -79,7 +79,8 @@ def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) ->
     partnerships and sole proprietorships carry 91… codes too).
     Pass `enterprise` when its registry record is loaded already (pages of an enterprise): it
     is then not read again. Extensions receive the `Eligibility`, whose `enterprise` is that
-    record (or the one read here, or None)."""
+    record (or the one read here, or None). `extensions=False`: eligibility only (a workflow
+    step that builds the quality profile itself need not have an extension build another)."""
     if enterprise is not None:
         code = enterprise.uscc
     result = uscc.check(code, require_beijing=False)
@@ -128,7 +129,7 @@ def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None) ->
             reasons.append(NOT_ELIGIBLE_STATUSES[ent.status])
     out.reasons = [str(r) for r in reasons]
     out.eligible = not out.reasons
-    for extension in CHECK_EXTENSIONS:
+    for extension in CHECK_EXTENSIONS if extensions else ():
         extension(out)
     return out
 

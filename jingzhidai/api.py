@@ -19,12 +19,30 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from audit.models import AuditAction
 from audit.services import audit_read, audit_refused
 from jingzhidai.errors import ApplicationError
+from jingzhidai.paging import DeferredJoinPaginator
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class DeferredJoinPagination(Pagination):
+    """For long lists of wide rows (jingzhidai/paging.py): `count` is exact up to a bound and
+    the planner's estimate above it, which `count_estimated` says."""
+
+    django_paginator_class = DeferredJoinPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_estimated"] = self.page.paginator.count_estimated
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_estimated"] = {"type": "boolean"}
+        return schema
 
 
 JSON_MAX_DEPTH = 64

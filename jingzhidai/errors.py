@@ -25,11 +25,14 @@ class TransitionNotAllowed(ApplicationError):
         super().__init__(message, extra, code=code)
 
 
-def full_clean_or_raise(obj, exclude=None):
+def full_clean_or_raise(obj, exclude=None, *, validate_constraints=True):
     """Model validation as a domain refusal, in the shape every app and the API use:
-    extra = {"fields": {field: [messages]}}."""
+    extra = {"fields": {field: [messages]}}. A workflow step that set foreign keys from rows it
+    has just read may exclude them (Django checks each one with a query), and may skip the
+    constraint queries when the step has checked them itself (the database still enforces them)."""
     try:
-        obj.full_clean(exclude=list(exclude) if exclude is not None else None)
+        obj.full_clean(exclude=list(exclude) if exclude is not None else None,
+                       validate_constraints=validate_constraints)
     except ValidationError as e:
         errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
         raise ApplicationError(" ".join(m for msgs in errors.values() for m in msgs), {"fields": errors},

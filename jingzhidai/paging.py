@@ -1,0 +1,85 @@
+"""Pages of long lists whose rows are wide (many joins, subqueries per row).
+
+- The page's ids are taken with OFFSET from a narrow query the database answers from an index
+  (no joins it does not need for the filter, no per-row subqueries), then the wide rows of
+  those ids only ("deferred join"). A deep page costs walking index entries, not building
+  every skipped row. One query more per page, whatever the page.
+- The total is counted exactly up to COUNT_BOUND rows (the count stops there); above it the
+  database's planner estimate is given instead, marked `count_estimated` (pages say "about").
+  Counting 262,891 rows of one bank, or 16,000 behind a district filter, took 40–460 ms at
+  1,000,000 applications; stopping at the bound keeps it to a few milliseconds. Any page number
+  may then be asked for; whether there is a next page is known from the page itself (one id
+  more is fetched), so "next" never leads past the end, and a page past the end is empty."""
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+COUNT_BOUND = 5_000
+
+
+class DeferredJoinPage(Page):
+    def __init__(self, object_list, number, paginator, *, more):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
+
+
+class DeferredJoinPaginator(Paginator):
+    @cached_property
+    def count_estimated(self) -> bool:
+        return self._counted[1]
+
+    @cached_property
+    def count(self):
+        return self._counted[0]
+
+    @cached_property
+    def _counted(self):
+        qs = self.object_list
+        if not isinstance(qs, QuerySet):
+            return len(qs), False
+        bounded = qs.order_by().values("pk")[:COUNT_BOUND + 1].count()
+        if bounded <= COUNT_BOUND:
+            return bounded, False
+        return max(self._estimate(qs), COUNT_BOUND + 1), True
+
+    @staticmethod
+    def _estimate(qs) -> int:
+        connection = connections[qs.db]
+        if connection.vendor != "postgresql":
+            return qs.count()
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def validate_number(self, number):
+        if not self.count_estimated:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().validate_number(number)  # the usual refusal
+        if number < 1:
+            raise EmptyPage(self.error_messages["less_than_first"])
+        return number
+
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.count_estimated and top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top + 1])
+        more = len(ids) > top - bottom
+        ids = ids[:top - bottom]
+        rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids)} if ids else {}
+        # In the order of the ids (a row that changed in between keeps its place on this page).
+        return DeferredJoinPage([rows[pk] for pk in ids if pk in rows], number, self, more=more)

@@ -1,0 +1,86 @@
+"""grow_demo: N applications in bulk, with the invariants the services keep, readable by the
+normal pages and the API."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F, Sum
+
+from applications.choices import Status
+from applications.models import (
+    Application,
+    Authorisation,
+    Claim,
+    Contract,
+    Disbursement,
+    Evidence,
+    HistoryEntry,
+)
+from loans.models import Loan
+from tests.helpers import client_for
+
+N = 200
+CONTRACT_OR_LATER = {Status.CONTRACTED, Status.DISBURSED}
+APPROVED_OR_LATER = {Status.APPROVED, *CONTRACT_OR_LATER}
+STAMPS = ["created_at", "submitted_at", "accepted_at", "proposed_at", "decided_at", "contracted_at", "disbursed_at"]
+
+
+@pytest.fixture
+def grown(world, product, held):
+    call_command("grow_demo", applications=N, verbosity=0)
+    return Application.objects.all()
+
+
+def test_every_status_and_its_rows(grown):
+    counts = Counter(grown.values_list("status", flat=True))
+    assert sum(counts.values()) == N
+    assert set(counts) == set(Status.values)
+    assert Claim.objects.count() == 2 * N
+    assert Evidence.objects.count() == N
+    assert Authorisation.objects.count() == N
+    # One history row per step: a draft none, a disbursed application six.
+    steps = Counter(HistoryEntry.objects.values_list("application__status", flat=True))
+    assert "draft" not in steps
+    assert steps[Status.DISBURSED] == 6 * counts[Status.DISBURSED]
+    # Ended authorisations: exactly the withdrawn and rejected applications.
+    ended = set(Authorisation.objects.filter(revoked_at__isnull=False).values_list("application__status", flat=True))
+    assert ended == {Status.WITHDRAWN, Status.REJECTED}
+
+
+def test_invariants(grown):
+    contracted = set(Contract.objects.values_list("application__status", flat=True))
+    assert contracted == CONTRACT_OR_LATER
+    assert Contract.objects.count() == grown.filter(status__in=CONTRACT_OR_LATER).count()
+    assert not Contract.objects.filter(amount__gt=F("application__credit_line")).exists()
+    assert set(Disbursement.objects.values_list("application__status", flat=True)) == {Status.DISBURSED}
+    for contract in Contract.objects.annotate(paid=Sum("disbursements__amount")):
+        assert contract.paid is None or contract.paid <= contract.amount
+    assert not grown.filter(decided_by=F("proposed_by")).exists()
+    assert grown.filter(status__in=APPROVED_OR_LATER, decided_by__isnull=False,
+                        proposed_by__isnull=False).count() == grown.filter(status__in=APPROVED_OR_LATER).count()
+    for app in grown:
+        stamps = [getattr(app, s) for s in STAMPS if getattr(app, s)]
+        assert stamps == sorted(stamps), app.status
+        assert app.status_changed_at == stamps[-1] or app.status in (Status.RETURNED, Status.WITHDRAWN)
+        assert app.amount > 0
+    for h in HistoryEntry.objects.select_related("application"):
+        assert h.application.created_at < h.at <= h.application.status_changed_at
+
+
+def test_loans_opened_for_contracts(grown):
+    assert Loan.objects.count() == Contract.objects.count() > 0
+
+
+def test_pages_and_api_read_them(world, grown):
+    visible = grown.filter(bank=world.bank, submitted_at__isnull=False)
+    api = client_for(world, "officer", api=True).get("/api/v1/applications/")
+    assert api.status_code == 200
+    assert api.json()["count"] == visible.count()
+    html = client_for(world, "officer").get("/applications/")
+    assert html.status_code == 200
+    app = visible.filter(status=Status.DISBURSED).first()
+    assert client_for(world, "officer").get(f"/applications/{app.pk}/").status_code == 200
+    detail = client_for(world, "officer", api=True).get(f"/api/v1/applications/{app.pk}/")
+    assert detail.status_code == 200
+    assert client_for(world, "enterprise").get(f"/applications/{app.pk}/").status_code == 200
