@@ -44,5 +44,5 @@ class _FieldsOnly:
     def __init__(self, obj):
         self.obj = obj
 
-    def full_clean(self, exclude=None):
+    def full_clean(self, exclude=None, validate_constraints=False):
         self.obj.clean_fields(exclude=exclude)
