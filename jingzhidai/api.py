@@ -1,9 +1,7 @@
 """API plumbing shared by every app: pagination, the error shape, the JSON parser, scoped
 viewsets."""
 
-import codecs
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,15 +9,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.utils import json
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from audit.models import AuditAction
 from audit.services import audit_read, audit_refused
 from jingzhidai.errors import ApplicationError
 from jingzhidai.paging import DeferredJoinPaginator
+from jingzhidai.parsers import RequestTooLarge
 
 
 class Pagination(PageNumberPagination):
@@ -43,59 +40,6 @@ class DeferredJoinPagination(Pagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_estimated"] = {"type": "boolean"}
         return schema
-
-
-JSON_MAX_DEPTH = 64
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = 413
-    default_code = "request_too_large"
-
-    def __init__(self):
-        super().__init__(_("The request is too large."))
-
-
-def _json_depth(value) -> int:
-    """How deeply arrays and objects nest in a parsed document (without recursion)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
-
-
-class BoundedJSONParser(JSONParser):
-    """DRF's JSON parser with the limits Django applies to form bodies: at most
-    DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413 beyond), and arrays and objects nested at most
-    JSON_MAX_DEPTH deep (400 beyond; Python's decoder would otherwise hit its recursion limit
-    and fail with a 500)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        if stream is None:
-            return {}
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raw = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(raw) > limit:
-            raise RequestTooLarge()
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            text = codecs.decode(raw, encoding)
-            constant = json.strict_constant if self.strict else None  # no NaN / Infinity
-            data = json.loads(text, parse_constant=constant)
-        except RecursionError:
-            data = None
-            too_deep = True
-        except (ValueError, LookupError) as exc:  # LookupError: an unknown charset
-            raise exceptions.ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc})
-        else:
-            too_deep = _json_depth(data) > JSON_MAX_DEPTH
-        if too_deep:
-            raise exceptions.ParseError(_("The JSON body nests deeper than %(max)d levels.") % {
-                "max": JSON_MAX_DEPTH})
-        return data
 
 
 def _validation_extra(error: DjangoValidationError):

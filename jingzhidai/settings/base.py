@@ -255,7 +255,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON with a size and nesting bound (jingzhidai/api.py); forms and files as DRF has them.
     "DEFAULT_PARSER_CLASSES": [
-        "jingzhidai.api.BoundedJSONParser",
+        "jingzhidai.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

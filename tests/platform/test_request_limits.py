@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from jingzhidai import urls as project_urls
-from jingzhidai.api import JSON_MAX_DEPTH
+from jingzhidai.parsers import JSON_MAX_DEPTH
 
 from ..helpers import client_for
 
@@ -67,7 +67,7 @@ def test_json_nested_just_beyond_the_bound_is_refused_and_within_it_parsed():
 
     from rest_framework.exceptions import ParseError
 
-    from jingzhidai.api import BoundedJSONParser
+    from jingzhidai.parsers import BoundedJSONParser
 
     parser = BoundedJSONParser()
     ok = "[" * JSON_MAX_DEPTH + "]" * JSON_MAX_DEPTH
@@ -122,3 +122,20 @@ def test_an_unexpected_error_is_a_500_in_the_error_shape_under_api_without_inter
 def test_an_unknown_api_address_is_a_404_in_the_error_shape():
     _shape(Client().get("/api/v1/no-such-thing/"), 404, "not_found")
     assert "text/html" in Client().get("/no-such-page/")["Content-Type"]
+
+
+def test_the_api_settings_import_in_any_order():
+    """DRF imports the parser classes while it defines APIView; when the pagination class (in
+    jingzhidai.api, which imports DRF's views) was the first API setting read — as `manage.py
+    check` does under production settings — the parser living in jingzhidai.api was imported
+    half-built and every command failed. A fresh interpreter reads that setting first."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import django; django.setup(); from rest_framework.settings import api_settings; "
+            "api_settings.DEFAULT_PAGINATION_CLASS; api_settings.DEFAULT_PARSER_CLASSES; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "jingzhidai.settings.test"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"
