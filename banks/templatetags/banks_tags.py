@@ -1,26 +1,14 @@
-from decimal import Decimal
-
 from django import template
 from django.utils import translation
 
+from jingzhidai import money
+
 register = template.Library()
-WAN = Decimal("10000")
 
 
-@register.filter
-def wan(amount):
-    """Yuan → 万元, without trailing zeros (500000 → 50, 1234500 → 123.45)."""
-    if amount in (None, ""):
-        return ""
-    value = (Decimal(amount) / WAN).quantize(Decimal("0.01")).normalize()
-    return f"{value:,f}"
-
-
-@register.filter
-def pct(value):
-    if value in (None, ""):
-        return ""
-    return f"{Decimal(value).quantize(Decimal('0.01'))}%"
+# The money rules live in jingzhidai.money; these names stay for the templates that load banks_tags.
+register.filter("wan", money.wan)
+register.filter("pct", money.rate)
 
 
 @register.filter
