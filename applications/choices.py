@@ -101,3 +101,16 @@ class AgeFilter(models.TextChoices):
     OVER_3 = "3", _("Waiting more than 3 days")
     OVER_7 = "7", _("Waiting more than 7 days")
     OVER_14 = "14", _("Waiting more than 14 days")
+
+
+class PhaseFilter(models.TextChoices):
+    """Lists by phase, the home counters' links: several statuses at once."""
+
+    IN_PROGRESS = "in_progress", _("In progress (submitted, under verification, proposed)")
+    LENDING = "lending", _("Contracted or disbursed")
+
+
+PHASE_STATUSES = {
+    PhaseFilter.IN_PROGRESS: (Status.SUBMITTED, Status.UNDER_REVIEW, Status.PROPOSED),
+    PhaseFilter.LENDING: (Status.CONTRACTED, Status.DISBURSED),
+}

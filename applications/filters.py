@@ -10,9 +10,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from banks.models import Product
 from identity.models import District
+from jingzhidai.filters import FilterSet as PortalFilterSet
 from jingzhidai.limits import SEARCH
 
-from .choices import AgeFilter, Status, VerificationStatus
+from .choices import PHASE_STATUSES, AgeFilter, PhaseFilter, Status, VerificationStatus
 from .models import Application, VerificationRequest
 from .workflow import WAITING
 
@@ -22,8 +23,9 @@ class CodeChoiceFilter(django_filters.ModelChoiceFilter):
     """A reference by code (district GB/T 2260 code)."""
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=PhaseFilter.choices, method="filter_phase")
     age = django_filters.ChoiceFilter(label=_("Waiting"), choices=AgeFilter.choices, method="filter_age")
     district = CodeChoiceFilter(label=_("District"), queryset=District.objects.all(), field_name="enterprise__district")
     product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.all())
@@ -31,13 +33,16 @@ class ApplicationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Application
-        fields = ["status", "age", "district", "product", "q"]
+        fields = ["status", "phase", "age", "district", "product", "q"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated and user.bank_id:
             self.filters["product"].queryset = Product.objects.filter(bank_id=user.bank_id).order_by("name")
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(status__in=PHASE_STATUSES[value])
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(status__in=WAITING,
@@ -51,7 +56,7 @@ class ApplicationFilter(django_filters.FilterSet):
             enterprise__uscc__istartswith=value)
 
 
-class VerificationRequestFilter(django_filters.FilterSet):
+class VerificationRequestFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VerificationStatus.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
 

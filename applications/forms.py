@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from banks.choices import GuaranteeType
 from banks.models import Branch
 from elements.choices import Level
-from jingzhidai.forms import BootstrapMixin
+from jingzhidai.forms import AmountField, BootstrapMixin, RateField
 from jingzhidai.limits import LONG_TEXT, NOTE, TEXT
 
 from .choices import Purpose, RepaymentMethod
@@ -17,7 +17,7 @@ class ApplicationForm(forms.Form):
 
     product = forms.TypedChoiceField(label=_("Partner bank and product"), coerce=int, widget=forms.RadioSelect)
     branch = forms.ModelChoiceField(label=_("Branch (optional)"), queryset=Branch.objects.none(), required=False)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=1)
+    amount = AmountField(label=_("Amount (yuan)"), min_value=1)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     purpose_description = forms.CharField(label=_("Description of the purpose"), widget=forms.Textarea(
@@ -42,8 +42,8 @@ class ApplicationForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    credit_line = forms.DecimalField(label=_("Credit line (yuan)"), max_digits=16, decimal_places=2)
-    annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3)
+    credit_line = AmountField(label=_("Credit line (yuan)"))
+    annual_rate = RateField(label=_("Annual rate (%)"))
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS)
     guarantee_type = forms.ChoiceField(label=_("Guarantee type"), choices=GuaranteeType.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE)
@@ -57,7 +57,7 @@ class ContractForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=60)
     signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"},
                                                                              format="%Y-%m-%d"))
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, required=False)
+    amount = AmountField(label=_("Amount (yuan)"), required=False)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=TERM_MAX_MONTHS,
                                      required=False)
     repayment_method = forms.ChoiceField(label=_("Repayment method"), choices=RepaymentMethod.choices,
@@ -65,7 +65,7 @@ class ContractForm(BootstrapMixin, forms.Form):
 
 
 class DisburseForm(BootstrapMixin, forms.Form):
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2)
+    amount = AmountField(label=_("Amount (yuan)"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 

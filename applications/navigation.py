@@ -45,7 +45,7 @@ def home_cards(user) -> list[dict]:
     if user.role == Role.ENTERPRISE:
         cards += [
             {"label": _("Applications in progress"), "value": apps["submitted"] + apps["reviewing"] + apps["proposed"],
-             "url": queue},
+             "url": f"{queue}?phase=in_progress"},
             {"label": _("Returned for more material"), "value": apps["returned"], "url": f"{queue}?status=returned",
              "tone": "warning" if apps["returned"] else ""},
             {"label": _("Unread notifications"),
@@ -59,7 +59,7 @@ def home_cards(user) -> list[dict]:
             {"label": _("Under verification"), "value": apps["reviewing"], "url": f"{queue}?status=under_review"},
             {"label": _("Proposals waiting for approval"), "value": apps["proposed"],
              "url": f"{queue}?status=proposed", "tone": "warning" if apps["proposed"] else ""},
-            {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": queue},
+            {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": f"{queue}?phase=lending"},
         ]
     elif user.is_regulator:
         requests = verification_requests_visible_to(user).filter(status=VerificationStatus.OPEN).aggregate(
@@ -67,15 +67,16 @@ def home_cards(user) -> list[dict]:
         if user.role == Role.DISTRICT_REGULATOR:
             inbox = reverse("regulators:inbox")
             cards += [
-                {"label": _("Verification requests awaiting your answer"), "value": requests["open"], "url": inbox,
+                {"label": _("Verification requests awaiting your answer"), "value": requests["open"],
+                 "url": f"{inbox}?status=open",
                  "tone": "warning" if requests["open"] else ""},
-                {"label": _("Of which overdue"), "value": requests["overdue"], "url": inbox,
+                {"label": _("Of which overdue"), "value": requests["overdue"], "url": f"{inbox}?overdue=true",
                  "tone": "danger" if requests["overdue"] else ""},
             ]
         cards += [
             {"label": _("Applications under way"), "value": apps["submitted"] + apps["reviewing"] + apps["proposed"],
-             "url": queue},
-            {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": queue},
+             "url": f"{queue}?phase=in_progress"},
+            {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": f"{queue}?phase=lending"},
         ]
     return cards
 

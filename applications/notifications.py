@@ -89,10 +89,14 @@ def notify_verification_asked(request, *, actor):
 
 def notify_verification_answered(request, *, actor):
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(unit)s answered: %(element)s %(answer)s") % {
+        subject = _("%(number)s %(enterprise)s: %(unit)s answered on %(element)s: %(answer)s") % {
+            "number": request.application.number, "enterprise": request.enterprise.name,
             "unit": request.regulator_unit.name, "element": request.element_type.name,
             "answer": str(request.get_status_display())}
-        body = request.answer_note
+        body = _("Application %(number)s of %(enterprise)s, verification request #%(no)s.") % {
+            "number": request.application.number, "enterprise": request.enterprise.name, "no": request.pk}
+        if request.answer_note:
+            body += "\n" + request.answer_note
     recipients = list(bank_desk(request.application.bank_id))
     return send(recipients, actor=actor, kind="verification_answered", subject=subject, body=body,
                  url=reverse("applications:detail", args=[request.application_id]),

@@ -4,7 +4,7 @@ allow (TransitionNotAllowed, HTTP 409) without changing anything, time-stamps th
 writes a history row and notifies the parties (in-app now, email after commit)."""
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,6 +20,7 @@ from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
 from identity.selectors import actor_name
 from identity.services import enterprise_check
+from jingzhidai import money
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
 from jingzhidai.limits import text_clean_or_raise
@@ -94,8 +95,8 @@ def _check_terms(application):
     product = application.product
     errors = {}
     if application.amount is not None and not (product.amount_min <= application.amount <= product.amount_max):
-        errors["amount"] = [_("This product lends between %(min)s and %(max)s yuan.") % {
-            "min": product.amount_min, "max": product.amount_max}]
+        errors["amount"] = [_("This product lends between %(min)s and %(max)s.") % {
+            "min": money.money(product.amount_min), "max": money.money(product.amount_max)}]
     if application.term_months is not None and not (
             product.term_min_months <= application.term_months <= product.term_max_months):
         errors["term_months"] = [_("This product's terms run from %(min)s to %(max)s months.") % {
@@ -473,12 +474,14 @@ def application_return(*, application, user, note) -> Application:
 
 
 def _decimal(value, field):
-    try:
-        result = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ApplicationError(_("Enter a number."), {field: [_("Enter a number.")]}, code="invalid")
-    if not result.is_finite():
-        raise ApplicationError(_("Enter a number."), {field: [_("Enter a number.")]}, code="invalid")
+    """A typed amount in yuan ("2,000,000", "200 万元") or a rate ("3.45", "3.45%"), as the
+    forms accept them (jingzhidai.money)."""
+    if isinstance(value, Decimal):
+        result = value
+    else:
+        result = money.parse_amount(value) if field == "annual_rate" else money.parse_yuan(value)
+    if result is None or not result.is_finite():
+        raise ApplicationError(_("Enter a number."), {"fields": {field: [_("Enter a number.")]}}, code="invalid")
     return result
 
 
@@ -491,14 +494,14 @@ def application_propose(*, application, user, credit_line, annual_rate, term_mon
         product = app.product
         errors = {}
         if not (product.amount_min <= credit_line <= product.amount_max):
-            errors["credit_line"] = [_("This product lends between %(min)s and %(max)s yuan.") % {
-                "min": product.amount_min, "max": product.amount_max}]
+            errors["credit_line"] = [_("This product lends between %(min)s and %(max)s.") % {
+                "min": money.money(product.amount_min), "max": money.money(product.amount_max)}]
         rate_range = bank_selectors.product_rate_range(product, bank_selectors.lpr_current())
         if not (Decimal(0) < annual_rate <= RATE_LIMIT):
-            errors["annual_rate"] = [_("An annual rate is above 0 and at most %(max)s%%.") % {"max": RATE_LIMIT}]
+            errors["annual_rate"] = [_("An annual rate is above 0 and at most %(max)s.") % {"max": money.rate(RATE_LIMIT)}]
         elif rate_range and not (rate_range[0] <= annual_rate <= rate_range[1]):
-            errors["annual_rate"] = [_("This product's rate runs from %(min)s%% to %(max)s%%.") % {
-                "min": rate_range[0], "max": rate_range[1]}]
+            errors["annual_rate"] = [_("This product's rate runs from %(min)s to %(max)s.") % {
+                "min": money.rate(rate_range[0]), "max": money.rate(rate_range[1])}]
         try:
             months = int(term_months)
         except (TypeError, ValueError):
@@ -600,9 +603,10 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
         signed = signed_on or timezone.localdate()
         if value is not None and not (0 < value <= app.credit_line):
             refuse("amount", _("The contract amount is above 0 and at most the approved credit line "
-                               "(%(line)s yuan).") % {"line": app.credit_line})
+                               "(%(line)s).") % {"line": money.money(app.credit_line)})
         if rate is not None and rate != app.annual_rate:
-            refuse("annual_rate", _("The contract rate is the approved rate, %(rate)s%%.") % {"rate": app.annual_rate})
+            refuse("annual_rate", _("The contract rate is the approved rate, %(rate)s.") % {
+                "rate": money.rate(app.annual_rate)})
         if months is not None and not (1 <= months <= app.decided_term_months):
             refuse("term_months", _("The contract term is 1 to %(max)s months: at most the approved term.") % {
                 "max": app.decided_term_months})
@@ -654,9 +658,10 @@ def application_disburse(*, application, user, amount, date=None) -> Application
                                    code="invalid")
         if already + value > contract.amount:
             raise TransitionNotAllowed(
-                _("This would disburse %(total)s yuan in total, more than the contract amount of %(contract)s "
-                  "yuan (already disbursed: %(already)s).") % {
-                    "total": already + value, "contract": contract.amount, "already": already},
+                _("This would disburse %(total)s in total, more than the contract amount of %(contract)s "
+                  "(already disbursed: %(already)s).") % {
+                    "total": money.money(already + value), "contract": money.money(contract.amount),
+                    "already": money.money(already)},
                 {"remaining": str(contract.amount - already)}, code="over_contract")
         last = min(timezone.localdate(), contract.maturity_on)
         if day < contract.signed_on or day > last:
@@ -666,7 +671,7 @@ def application_disburse(*, application, user, amount, date=None) -> Application
         Disbursement.objects.create(application=app, contract=contract, amount=value, date=day, recorded_by=user)
 
     return application_transition(application=application, action=Action.DISBURSE, user=user,
-                                  note=_("%(amount)s yuan on %(date)s") % {"amount": value,
+                                  note=_("%(amount)s on %(date)s") % {"amount": money.money(value),
                                                                            "date": date or timezone.localdate()},
                                   apply=apply)
 

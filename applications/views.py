@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import ListView
 from django_filters.views import FilterView
@@ -16,7 +17,7 @@ from audit.views import AuditedReadMixin
 from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
-from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.errors import ApplicationError, error_text, errors_to_form, form_labels
 from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
@@ -26,9 +27,13 @@ from .files import file_response
 from .filters import ApplicationFilter
 from .workflow import ENTERPRISE_EDITABLE, allowed_actions
 
+# The fields a step's refusal may name, by their labels (a flash message never shows "amount").
+STEP_LABELS = {**form_labels(forms.ProposeForm), **form_labels(forms.ContractForm),
+               "reason": _lazy("Reason"), "note": _lazy("Note"), "question": _lazy("Question")}
+
 
 def _error(request, error: ApplicationError):
-    messages.error(request, str(error.message))
+    messages.error(request, error_text(error, STEP_LABELS))
 
 
 class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
@@ -324,11 +329,19 @@ class EvidenceReviewView(RoleRequiredMixin, View):
 
     def post(self, request, pk, evidence_id):
         ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application_id=pk)
+        verdict = request.POST.get("verdict", "")
+        if verdict not in ("verified", "rejected"):
+            # No default: an unchosen verdict marks nothing.
+            messages.error(request, _("Choose whether %(file)s is verified or rejected.") % {"file": ev.original_name})
+            return redirect("applications:detail", pk=pk)
         try:
-            services.evidence_review(evidence=ev, user=request.user, verified=request.POST.get("verdict") == "verified",
-                                     reason=request.POST.get("reason", ""))
+            ev = services.evidence_review(evidence=ev, user=request.user, verified=verdict == "verified",
+                                          reason=request.POST.get("reason", ""))
         except ApplicationError as e:
             _error(request, e)
+        else:
+            messages.success(request, _("%(file)s: %(review)s.") % {"file": ev.original_name,
+                                                                     "review": ev.get_review_display()})
         return redirect("applications:detail", pk=pk)
 
 
@@ -356,7 +369,12 @@ class AccessLogView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.access_log_visible_to(self.request.user).order_by("-at", "-id")
+        return selectors.access_log_summary(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = selectors.access_log_decorate(ctx["object_list"])
+        return ctx
 
 
 class NotificationListView(LoginRequiredMixin, ListView):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import District, User
+from jingzhidai.filters import FilterSet as PortalFilterSet
 from jingzhidai.limits import SEARCH
 
 from . import selectors
@@ -29,7 +30,7 @@ def _has_branch_in(district_field):
     return method
 
 
-class BankFilter(django_filters.FilterSet):
+class BankFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_q", max_length=SEARCH)
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=InstitutionKind.objects.all())
     district = DistrictFilter(label=_("District (branches)"), queryset=District.objects.all(),
@@ -52,7 +53,7 @@ def _banks_visible(request):
     return selectors.banks_visible_to(request.user) if request is not None else Bank.objects.none()
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Product or bank"), method="filter_q", max_length=SEARCH)
     bank = django_filters.ModelChoiceFilter(label=_("Bank"), queryset=_banks_visible)
     kind = django_filters.ModelChoiceFilter(label=_("Bank kind"), field_name="bank__kind",
@@ -79,7 +80,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(guarantee_types__icontains=f'"{value}"') if value else queryset
 
 
-class StaffFilter(django_filters.FilterSet):
+class StaffFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Username or name"), method="filter_q", max_length=SEARCH)
     role = django_filters.ChoiceFilter(label=_("Role"), choices=[(r, Role(r).label) for r in BANK_ROLES])
     is_active = django_filters.BooleanFilter(label=_("Active"))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elements.models import ElementCategory, ElementType
 from identity.choices import Role
-from jingzhidai.forms import BootstrapMixin
+from jingzhidai.forms import BootstrapMixin, RateField, WanAmountField
 from jingzhidai.limits import TEXT
 
 from . import selectors
@@ -31,8 +31,14 @@ class TransitionForm(BootstrapMixin, forms.Form):
     action = forms.ChoiceField(label=_("Decision"), choices=BankAction.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
+    def __init__(self, *args, allowed=None, **kwargs):
+        """`allowed`: the actions the object's current status allows (the select offers only them)."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["action"].choices = [c for c in self.fields["action"].choices if c[0] in allowed]
 
-class ProductTransitionForm(BootstrapMixin, forms.Form):
+
+class ProductTransitionForm(TransitionForm):
     action = forms.ChoiceField(label=_("Decision"),
                                choices=[c for c in ProductAction.choices if c[0] != ProductAction.PUBLISH])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -61,14 +67,14 @@ class ProductForm(BootstrapMixin, forms.Form):
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   max_length=TEXT)
-    amount_min_wan = forms.DecimalField(label=_("Minimum amount (10k yuan)"), max_digits=12, decimal_places=2)
-    amount_max_wan = forms.DecimalField(label=_("Maximum amount (10k yuan)"), max_digits=12, decimal_places=2)
+    amount_min_wan = WanAmountField(label=_("Minimum amount (10k yuan)"))
+    amount_max_wan = WanAmountField(label=_("Maximum amount (10k yuan)"))
     term_min_months = forms.IntegerField(label=_("Shortest term (months)"), min_value=1, max_value=360)
     term_max_months = forms.IntegerField(label=_("Longest term (months)"), min_value=1, max_value=360)
     rate_kind = forms.ChoiceField(label=_("Rate"), choices=RateKind.choices)
-    rate_min = forms.DecimalField(label=_("Lowest annual rate (%)"), required=False, max_digits=6, decimal_places=3,
+    rate_min = RateField(label=_("Lowest annual rate (%)"), required=False,
                                   help_text=_("Fixed range only."))
-    rate_max = forms.DecimalField(label=_("Highest annual rate (%)"), required=False, max_digits=6, decimal_places=3)
+    rate_max = RateField(label=_("Highest annual rate (%)"), required=False)
     spread_min_bp = forms.IntegerField(label=_("Lowest spread over LPR (bp)"), required=False,
                                        help_text=_("LPR plus a spread only; may be negative."))
     spread_max_bp = forms.IntegerField(label=_("Highest spread over LPR (bp)"), required=False)

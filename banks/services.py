@@ -40,6 +40,18 @@ PRODUCT_TRANSITIONS = {
     ProductAction.REPUBLISH: ({ProductStatus.WITHDRAWN}, ProductStatus.ACTIVE),
 }
 
+
+
+def bank_actions_allowed(status) -> list[str]:
+    """The decisions on the partner list that a bank in `status` allows (the decision select)."""
+    return [a for a, (sources, _target) in BANK_TRANSITIONS.items() if status in sources]
+
+
+def product_actions_allowed(status) -> list[str]:
+    return [a for a, (sources, _target) in PRODUCT_TRANSITIONS.items()
+            if a != ProductAction.PUBLISH and status in sources]
+
+
 BANK_FIELDS = ("name", "name_en", "kind", "kind_id", "credit_code", "head_office", "beijing_office",
                "beijing_address", "contact_name", "contact_phone", "contact_email", "admitted_on", "note")
 BRANCH_FIELDS = ("name", "district", "district_id", "address", "phone", "is_active")

@@ -91,7 +91,7 @@ class BankDetailView(ScopedObjectMixin, DetailView):
         if selectors.banks_with_history_visible_to(user).filter(pk=bank.pk).exists():
             ctx["history"] = selectors.bank_history(bank)
         if manage:
-            ctx["transition_form"] = TransitionForm()
+            ctx["transition_form"] = TransitionForm(allowed=services.bank_actions_allowed(bank.status))
         return ctx
 
 
@@ -125,7 +125,8 @@ class ProductDetailView(ScopedObjectMixin, DetailView):
             ctx["history"] = selectors.product_history(product)
             ctx["field_history"] = selectors.product_field_history(product)[:20]
         if manage:
-            ctx["transition_form"] = ProductTransitionForm()
+            ctx["transition_form"] = ProductTransitionForm(
+                allowed=services.product_actions_allowed(product.status))
         return ctx
 
 

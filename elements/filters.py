@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.filters import FilterSet as PortalFilterSet
 from jingzhidai.filters import IdFilter
 from jingzhidai.limits import CODE, SEARCH
 
@@ -21,7 +22,7 @@ from .choices import (
 from .models import ChangeEvent, Distinction, ElementCategory, ImportBatch, Listing, Penalty, SpotCheck
 
 
-class RecordFilter(django_filters.FilterSet):
+class RecordFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q", max_length=SEARCH)
     enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id", max_length=CODE)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
@@ -82,7 +83,7 @@ class SpotCheckFilter(RecordFilter):
         fields = ["q", "enterprise", "result", "level", "scope", "source", "batch"]
 
 
-class ChangeEventFilter(django_filters.FilterSet):
+class ChangeEventFilter(PortalFilterSet):
     after = IdFilter(label=_("After event id (cursor)"), field_name="id", lookup_expr="gt")
     enterprise = django_filters.CharFilter(label=_("Enterprise code"), field_name="enterprise_id", max_length=CODE)
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=EventKind.choices)
@@ -92,7 +93,7 @@ class ChangeEventFilter(django_filters.FilterSet):
         fields = ["after", "enterprise", "kind"]
 
 
-class ImportBatchFilter(django_filters.FilterSet):
+class ImportBatchFilter(PortalFilterSet):
     feed = django_filters.ChoiceFilter(label=_("Feed"), choices=Feed.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=BatchStatus.choices)
 

@@ -2,13 +2,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingzhidai.filters import FilterSet as PortalFilterSet
 from jingzhidai.limits import SEARCH
 
 from .choices import LegalForm, RegistrationStatus, Role
 from .models import District, Enterprise, RegulatorUnit, User
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(PortalFilterSet):
     """Shared by the HTML enterprise list and `GET /api/v1/enterprises/`."""
 
     q = django_filters.CharFilter(label=_("Name or code"), method="filter_q", max_length=SEARCH)
@@ -29,7 +30,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(Q(uscc__startswith=value.upper()) | Q(name__icontains=value))
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Username, name or enterprise"), method="filter_q", max_length=SEARCH)
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
 

@@ -52,3 +52,37 @@ def errors_to_form(form, error: ApplicationError, field_map=None):
             placed = True
     if not placed:
         form.add_error(None, str(error.message))
+
+
+def field_errors(error: ApplicationError) -> dict:
+    """The per-field messages of a refusal: `extra["fields"]`, or the older shape where the
+    extra itself maps field names to messages."""
+    extra = error.extra or {}
+    fields = extra.get("fields")
+    if isinstance(fields, dict):
+        return fields
+    return {k: v for k, v in extra.items() if isinstance(v, list)}
+
+
+def error_text(error: ApplicationError, labels=None) -> str:
+    """A refusal shown away from its form (a flash message): each field message prefixed by the
+    field's label in the user's language ("授信额度（元）：请输入数字。"), never by its code name;
+    fields without a label in `labels` ({name: label}, e.g. from a form's fields) keep the
+    service's own sentence."""
+    from django.utils.translation import gettext as _
+
+    labels = labels or {}
+    fields = field_errors(error)
+    if not fields or not any(name in labels for name in fields):
+        return str(error.message)
+    parts = []
+    for name, messages in fields.items():
+        for m in messages if isinstance(messages, list | tuple) else [messages]:
+            label = labels.get(name)
+            parts.append(_("%(field)s: %(error)s") % {"field": label, "error": m} if label else str(m))
+    return " ".join(parts)
+
+
+def form_labels(form_class) -> dict:
+    """{field name: label} of a form class, for `error_text`."""
+    return {name: field.label for name, field in form_class.base_fields.items() if field.label}

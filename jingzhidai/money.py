@@ -9,6 +9,7 @@ Excel, PDF); the API keeps plain decimals.
 - `rate(value)`: a percentage to two decimals ("3.20%").
 - `parse_amount(text)`: what forms accept: separators (",", "，", spaces) and a unit suffix are
   dropped; the caller decides the unit (元 or 万元).
+- `parse_yuan(text)`: a typed amount in yuan, where "200 万元" / "200万" means 2,000,000.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -85,3 +86,23 @@ def parse_amount(text):
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+WAN_SUFFIXES = ("万元", "万")
+
+
+def parse_yuan(text):
+    """A typed amount in yuan: separators as `parse_amount`, and a 万/万元 suffix multiplies by
+    10,000 ("200 万元" → 2000000); None when there is no amount."""
+    value = parse_amount(text)
+    if value is None:
+        return None
+    if str(text).strip().endswith(WAN_SUFFIXES):
+        value = value * WAN
+    return value
+
+
+def in_wan(value_in_wan):
+    """A figure already kept in 万元 (registered capital) written like `wan`."""
+    value = _decimal(value_in_wan)
+    return "" if value is None else wan(value * WAN)

@@ -6,13 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from applications.filters import CodeChoiceFilter
 from banks.models import Product
 from identity.models import District
+from jingzhidai.filters import FilterSet as PortalFilterSet
 
 from .choices import Audience, Classification, LoanStatus, OverdueFilter
 from .models import Loan, RiskAlert
+from .workflow import OPEN
 
 
-class LoanFilter(django_filters.FilterSet):
+class LoanFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=LoanStatus.choices)
+    open = django_filters.BooleanFilter(label=_("Outstanding"), method="filter_open")
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=OverdueFilter.choices, method="filter_overdue")
     classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
     district = CodeChoiceFilter(label=_("District"), queryset=District.objects.all(), field_name="enterprise__district")
@@ -24,13 +27,16 @@ class LoanFilter(django_filters.FilterSet):
 
     class Meta:
         model = Loan
-        fields = ["status", "overdue", "classification", "district", "product", "alerts_open", "application", "q"]
+        fields = ["status", "open", "overdue", "classification", "district", "product", "alerts_open", "application", "q"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated and user.bank_id:
             self.filters["product"].queryset = Product.objects.filter(bank_id=user.bank_id).order_by("name")
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN) if value else queryset.exclude(status__in=OPEN)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(days_past_due__gt=0 if value == OverdueFilter.ANY else int(value))
@@ -48,7 +54,7 @@ class LoanFilter(django_filters.FilterSet):
                 | queryset.filter(contract__number__icontains=value))
 
 
-class RiskAlertFilter(django_filters.FilterSet):
+class RiskAlertFilter(PortalFilterSet):
     loan = django_filters.NumberFilter(label=_("Loan"), field_name="loan_id")
     acknowledged = django_filters.BooleanFilter(label=_("Acknowledged"), method="filter_acknowledged")
     good_news = django_filters.BooleanFilter(label=_("Good news"))

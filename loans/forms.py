@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Purpose
-from jingzhidai.forms import BootstrapMixin
+from jingzhidai.forms import AmountField, BootstrapMixin
 from jingzhidai.limits import NOTE, TEXT
 
 from .choices import AlertAction, Classification
@@ -10,8 +10,8 @@ from .choices import AlertAction, Classification
 
 class RepaymentForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    principal = forms.DecimalField(label=_("Principal (yuan)"), max_digits=16, decimal_places=2, min_value=0)
-    interest = forms.DecimalField(label=_("Interest (yuan)"), max_digits=16, decimal_places=2, min_value=0)
+    principal = AmountField(label=_("Principal (yuan)"), min_value=0)
+    interest = AmountField(label=_("Interest (yuan)"), min_value=0)
     reference = forms.CharField(label=_("Bank reference"), max_length=64)
 
 
@@ -21,7 +21,7 @@ class RepaymentFileForm(BootstrapMixin, forms.Form):
 
 class FundUseForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=0)
+    amount = AmountField(label=_("Amount (yuan)"), min_value=0)
     date = forms.DateField(label=_("Date spent"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=_("Description"), max_length=TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("Supporting file (optional; PDF, JPEG or PNG)"), required=False)

@@ -30,8 +30,8 @@ def home_cards(user) -> list[dict]:
     loans = loans_visible_to(user).aggregate(open=Count("pk", filter=Q(status__in=OPEN)),
                                               overdue=Count("pk", filter=Q(status__in=OPEN, days_past_due__gt=0)))
     book = reverse("loans:list")
-    cards = [{"label": _("Outstanding loans"), "value": loans["open"], "url": book},
-             {"label": _("Overdue loans"), "value": loans["overdue"], "url": f"{book}?overdue=any",
+    cards = [{"label": _("Outstanding loans"), "value": loans["open"], "url": f"{book}?open=true"},
+             {"label": _("Overdue loans"), "value": loans["overdue"], "url": f"{book}?open=true&overdue=any",
               "tone": "danger" if loans["overdue"] else ""}]
     if user.role != Role.ENTERPRISE:
         open_alerts = risk_alerts_visible_to(user).filter(audience=Audience.BANK, acknowledged_at__isnull=True).count()

@@ -6,7 +6,7 @@ commit) through applications' notification mechanism."""
 
 from datetime import date as date_type
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,6 +28,7 @@ from elements.selectors import change_events_after
 from identity.choices import BANK_ROLES, Role
 from identity.models import Enterprise
 from identity.selectors import actor_name
+from jingzhidai import money
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
 
@@ -53,9 +54,9 @@ def _fields_error(errors: dict, code="invalid"):
 
 
 def _money(value, field, errors) -> Decimal | None:
-    try:
-        result = Decimal(str(value if value not in (None, "") else "0"))
-    except (InvalidOperation, TypeError, ValueError):
+    # As people type it ("12,000.50", "1.2 万元"); the forms say so (jingzhidai.money).
+    result = value if isinstance(value, Decimal) else money.parse_yuan(value if value not in (None, "") else "0")
+    if result is None:
         errors[field] = [_("Enter an amount in yuan.")]
         return None
     if not result.is_finite() or result < 0 or result != result.quantize(schedules.CENT):
@@ -221,8 +222,9 @@ def _move(loans, action, *, user, note=""):
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Loan %(number)s: %(action)s (now %(status)s)") % {
                 "number": loan.number, "action": LoanAction(action).label, "status": LoanStatus(target).label}
-            body = _("%(enterprise)s · %(bank)s · outstanding %(outstanding)s yuan") % {
-                "enterprise": loan.enterprise.name, "bank": loan.bank.name, "outstanding": loan.outstanding}
+            body = _("%(enterprise)s · %(bank)s · outstanding %(outstanding)s") % {
+                "enterprise": loan.enterprise.name, "bank": loan.bank.name,
+                "outstanding": money.money(loan.outstanding)}
         items.append((loan, (action, subject), f"{body}\n{note}".strip()))
     LoanHistory.objects.bulk_create(history)
     # The classification is the bank's own assessment: the enterprise hears of status changes only.
@@ -309,8 +311,8 @@ def loan_settle(*, loan, user, settled_on=None) -> Loan:
         if x.disbursed <= 0:
             raise TransitionNotAllowed(_("Nothing was disbursed on this loan."), code="not_disbursed")
         if x.outstanding > 0:
-            raise TransitionNotAllowed(_("%(amount)s yuan of principal is still outstanding.") % {
-                "amount": x.outstanding}, {"outstanding": str(x.outstanding)}, code="outstanding")
+            raise TransitionNotAllowed(_("%(amount)s of principal is still outstanding.") % {
+                "amount": money.money(x.outstanding)}, {"outstanding": str(x.outstanding)}, code="outstanding")
         last = x.repayments.order_by("-date").values_list("date", flat=True).first()
         x.settled_on = day or last or timezone.localdate()
 
@@ -411,8 +413,9 @@ def repayment_record(*, loan, user, date, principal, interest, reference,
         raise TransitionNotAllowed(_("The loan is %(status)s: no more repayments.") % {
             "status": LoanStatus(loan.status).label}, {"status": loan.status})
     if principal > loan.outstanding:
-        raise TransitionNotAllowed(_("%(principal)s yuan of principal is more than the %(outstanding)s yuan "
-                                     "outstanding.") % {"principal": principal, "outstanding": loan.outstanding},
+        raise TransitionNotAllowed(_("%(principal)s of principal is more than the %(outstanding)s "
+                                     "outstanding.") % {"principal": money.money(principal),
+                                                        "outstanding": money.money(loan.outstanding)},
                                    {"outstanding": str(loan.outstanding)}, code="over_outstanding")
     if loan.first_disbursed_on is None or day < loan.first_disbursed_on or day > timezone.localdate():
         _fields_error({"date": [_("The date is between the first disbursement and today.")]})
@@ -566,8 +569,8 @@ def fund_use_report_create(*, loan, user, purpose, amount, date, description, up
     reported = loan.fund_use.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     if reported + value > loan.disbursed:
         raise TransitionNotAllowed(
-            _("Reports would total %(total)s yuan, more than the %(disbursed)s yuan disbursed.") % {
-                "total": reported + value, "disbursed": loan.disbursed},
+            _("Reports would total %(total)s, more than the %(disbursed)s disbursed.") % {
+                "total": money.money(reported + value), "disbursed": money.money(loan.disbursed)},
             {"remaining": str(loan.disbursed - reported)}, code="over_disbursed")
     report = FundUseReport(loan=loan, purpose=purpose, amount=value, date=day, description=description,
                            reported_by=user)
@@ -584,8 +587,8 @@ def fund_use_report_create(*, loan, user, purpose, amount, date, description, up
             report.file.delete(save=False)
         raise
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Loan %(number)s: fund-use report of %(amount)s yuan to review") % {
-            "number": loan.number, "amount": value}
+        subject = _("Loan %(number)s: fund-use report of %(amount)s to review") % {
+            "number": loan.number, "amount": money.money(value)}
     _fund_use_notice(report, "fund_use_reported", subject, to_bank=True, actor=user)
     return report
 

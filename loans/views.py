@@ -18,7 +18,7 @@ from audit.models import AuditAction
 from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
-from jingzhidai.errors import ApplicationError
+from jingzhidai.errors import ApplicationError, error_text, form_labels
 from jingzhidai.scoping import get_visible_or_404
 
 from . import alerts, forms, selectors, services
@@ -29,8 +29,13 @@ from .workflow import allowed_actions
 DESK = (Role.BANK_OFFICER, Role.BANK_APPROVER)
 
 
+# The fields a refusal may name, by their labels (a flash message never shows "amount").
+ERROR_LABELS = {**form_labels(forms.RepaymentForm), **form_labels(forms.FundUseForm),
+                **form_labels(forms.ClassifyForm), **form_labels(forms.AcknowledgeForm)}
+
+
 def _error(request, error: ApplicationError):
-    messages.error(request, str(error.message))
+    messages.error(request, error_text(error, ERROR_LABELS))
 
 
 def _roles(user) -> dict:

@@ -244,6 +244,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Workers and beat log through LOGGING below (JSON lines), not Celery's own root handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# The empty choice of every list filter reads "全部 / All", not "---------" (jingzhidai.filters).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "identity.authentication.ExpiringTokenAuthentication",
