@@ -18,10 +18,18 @@ from jingzhidai.limits import CODE, LONG_TEXT, NOTE, REASON, SHORT, TEXT
 from jingzhidai.scoping import get_visible_or_404
 
 from . import selectors, services
-from .choices import HISTORY_ACTIONS, EvidenceReview, Purpose, RepaymentMethod, Status, VerificationStatus
+from .choices import (
+    HISTORY_ACTIONS,
+    DocumentKind,
+    EvidenceReview,
+    Purpose,
+    RepaymentMethod,
+    Status,
+    VerificationStatus,
+)
 from .files import file_response
 from .filters import ApplicationFilter, VerificationRequestFilter
-from .models import TERM_MAX_MONTHS, Application, Claim, Evidence, HistoryEntry, VerificationRequest
+from .models import TERM_MAX_MONTHS, Application, Claim, Document, Evidence, HistoryEntry, VerificationRequest
 from .workflow import allowed_actions
 
 # Serializers -------------------------------------------------------------------------------
@@ -211,6 +219,21 @@ class EvidenceUploadSerializer(serializers.Serializer):
                                     help_text=_("Element type code, e.g. management.china_quality_award"))
 
 
+class DocumentSerializer(serializers.ModelSerializer):
+    kind = inline_choice(DocumentKind.choices, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "note", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = inline_choice(DocumentKind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300,
+                                 help_text=_("What the document is; required for other material."))
+
+
 class ReviewSerializer(serializers.Serializer):
     review = inline_choice([(EvidenceReview.VERIFIED, EvidenceReview.VERIFIED.label),
                             (EvidenceReview.REJECTED, EvidenceReview.REJECTED.label)])
@@ -273,10 +296,11 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     # A step finds the application by the plain door (no per-row sums); the service locks and
     # reads it, and the answer reads it once through the list query (`_fresh`).
     action_scopes = dict.fromkeys(["partial_update", "submit", "withdraw", "accept", "return_", "propose", "approve",
-                                   "reject", "contract", "disburse", "evidence_review"],
+                                   "reject", "contract", "disburse", "evidence_review", "documents",
+                                   "document_file", "document_delete"],
                                   staticmethod(selectors.applications_visible_to))
     queryset = Application.objects.none()
-    audit_reads = frozenset({"list", "retrieve", "evidence_file", "profile", "history"})
+    audit_reads = frozenset({"list", "retrieve", "evidence_file", "document_file", "profile", "history"})
 
     def scoped(self, queryset):
         return queryset.prefetch_related(selectors.claims_with_types()) if self.action == "retrieve" else queryset
@@ -416,6 +440,46 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application=app)
         return file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
                              content_type=ev.content_type)
+
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer, 400: OpenApiResponse(description="Refused file"),
+                              409: CONFLICT})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def documents(self, request, pk=None):
+        """GET: the general documents the caller may see (financial statements, contracts, other
+        material). POST (enterprise, multipart `file`, `kind`, `note`): attach a PDF, JPEG or PNG
+        file while the application is a draft, submitted or returned."""
+        app = self.get_object()
+        if request.method == "GET":
+            qs = selectors.documents_visible_to(request.user).filter(application=app).order_by("uploaded_at", "id")
+            return Response(DocumentSerializer(qs, many=True).data)
+        data = DocumentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        doc = services.document_add(application=app, user=request.user, kind=d["kind"], note=d["note"],
+                                    uploaded=d["file"])
+        return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]+)/file",
+            url_name="document-file", pagination_class=None, filterset_class=None)
+    def document_file(self, request, pk=None, document_id=None):
+        """Download one document (bank and regulator access is logged for the enterprise to see)."""
+        app = self.get_object()
+        doc = get_visible_or_404(selectors.documents_visible_to(request.user), pk=document_id, application=app)
+        return file_response(services.document_open(document=doc, user=request.user), name=doc.original_name,
+                             content_type=doc.content_type)
+
+    @extend_schema(request=None, responses={204: None, 409: CONFLICT})
+    @action(detail=True, methods=["delete"], url_path=r"documents/(?P<document_id>[0-9]+)",
+            url_name="document-detail", pagination_class=None, filterset_class=None)
+    def document_delete(self, request, pk=None, document_id=None):
+        """Enterprise: remove a document while the application is a draft or returned."""
+        app = self.get_object()
+        doc = get_visible_or_404(selectors.documents_visible_to(request.user), pk=document_id, application=app)
+        services.document_remove(document=doc, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ReviewSerializer, responses={200: EvidenceSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/review",

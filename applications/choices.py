@@ -42,7 +42,18 @@ class AuthorisationEnd(models.TextChoices):
 
 # What a history row records besides the workflow steps (same column as the actions).
 EVIDENCE_REMOVED = "evidence_removed"
-HISTORY_ACTIONS = [*Action.choices, (EVIDENCE_REMOVED, _("Evidence file removed"))]
+DOCUMENT_ADDED = "document_added"
+DOCUMENT_REMOVED = "document_removed"
+HISTORY_ACTIONS = [*Action.choices, (EVIDENCE_REMOVED, _("Evidence file removed")),
+                   (DOCUMENT_ADDED, _("Document added")), (DOCUMENT_REMOVED, _("Document removed"))]
+
+
+class DocumentKind(models.TextChoices):
+    """General documents a bank asks for besides the evidence of quality elements."""
+
+    FINANCIAL_STATEMENTS = "financial_statements", _("Financial statements (财务报表)")
+    SALES_CONTRACT = "sales_contract", _("Purchase or sales contract (购销合同)")
+    OTHER = "other", _("Other material")
 
 
 class Purpose(models.TextChoices):
@@ -92,6 +103,7 @@ class AccessKind(models.TextChoices):
     PROFILE = "profile", _("Quality profile")
     EVIDENCE = "evidence", _("Evidence file")
     ANSWER_FILE = "answer_file", _("Regulator's answer file")
+    DOCUMENT = "document", _("Application document")
 
 
 class AgeFilter(models.TextChoices):

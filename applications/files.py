@@ -94,8 +94,9 @@ def file_response(handle, *, name, content_type) -> FileResponse:
     return response
 
 
-# Folders of generated names (models.evidence_path / answer_path): evidence/YYYY/MM/<uuid>.<ext>
-SWEPT_FOLDERS = ("evidence", "verification")
+# Folders of generated names (models.evidence_path / document_path / answer_path):
+# evidence/YYYY/MM/<uuid>.<ext>
+SWEPT_FOLDERS = ("evidence", "documents", "verification")
 
 
 def _walk(storage, folder):
@@ -118,10 +119,11 @@ def orphan_files_sweep(*, older_than, sources=None) -> list[str]:
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from .models import Evidence, VerificationRequest
+    from .models import Document, Evidence, VerificationRequest
 
     if sources is None:
-        sources = {folder: [(Evidence, "file"), (VerificationRequest, "answer_file")] for folder in SWEPT_FOLDERS}
+        sources = {folder: [(Evidence, "file"), (Document, "file"), (VerificationRequest, "answer_file")]
+                   for folder in SWEPT_FOLDERS}
     cutoff = timezone.now() - older_than
     deleted = []
     for folder, fields in sources.items():

@@ -7,7 +7,7 @@ from elements.choices import Level
 from jingzhidai.forms import AmountField, BootstrapMixin, RateField
 from jingzhidai.limits import LONG_TEXT, NOTE, TEXT
 
-from .choices import Purpose, RepaymentMethod
+from .choices import DocumentKind, Purpose, RepaymentMethod
 from .models import TERM_MAX_MONTHS
 
 
@@ -39,6 +39,18 @@ class ApplicationForm(forms.Form):
         self.fields["branch"].queryset = Branch.objects.filter(is_active=True).select_related("bank", "district")
         self.fields["claims"].choices = [(t.code, f"{t.category.name} · {t.name}") for t in claim_types]
         self.held = set(held)
+
+
+class DocumentForm(BootstrapMixin, forms.Form):
+    """A general document of the application: its kind, a note (required for other material)
+    and the file."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=[("", _("Choose…")), *DocumentKind.choices])
+    note = forms.CharField(label=_("Note"), required=False, max_length=300,
+                           help_text=_("What the document is (period, counterparty); required for other material."))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,"
+                                                                            "image/jpeg,image/png"}))
 
 
 class ProposeForm(forms.Form):

@@ -15,6 +15,7 @@ from .choices import (
     AccessKind,
     AuthorisationEnd,
     ClaimOrigin,
+    DocumentKind,
     EvidenceReview,
     Purpose,
     RepaymentMethod,
@@ -33,6 +34,11 @@ def evidence_path(instance, filename):
     """A generated path: the uploaded name is metadata, never part of a path."""
     day = timezone.localdate()
     return f"evidence/{day:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+def document_path(instance, filename):
+    day = timezone.localdate()
+    return f"documents/{day:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
 
 
 def answer_path(instance, filename):
@@ -224,6 +230,34 @@ class Evidence(models.Model):
         return self.original_name
 
 
+class Document(models.Model):
+    """A general document of an application (financial statements, a purchase or sales
+    contract, other material with a note), under the evidence file rules (files.py): judged by
+    content, size-capped, hashed, stored under a generated path, served only as a download."""
+
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=30, choices=DocumentKind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("uploaded name"), max_length=255)
+    extension = models.CharField(max_length=10, editable=False)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "id"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+
+    def __str__(self):
+        return self.original_name
+
+
 class HistoryEntry(AppendOnlyModel):
     """One workflow step: who, when, from which status to which, and the note; also an evidence
     file's removal (who, when, which file with its SHA-256; the status does not change)."""
@@ -362,6 +396,8 @@ class AccessLog(AppendOnlyModel):
                                       on_delete=models.PROTECT, related_name="accesses")
     kind = models.CharField(_("what"), max_length=20, choices=AccessKind.choices)
     evidence = models.ForeignKey(Evidence, verbose_name=_("evidence file"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    document = models.ForeignKey(Document, verbose_name=_("document"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("when"), default=timezone.now)
 

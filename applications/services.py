@@ -27,11 +27,14 @@ from jingzhidai.limits import text_clean_or_raise
 
 from . import files, notifications, selectors
 from .choices import (
+    DOCUMENT_ADDED,
+    DOCUMENT_REMOVED,
     EVIDENCE_REMOVED,
     AccessKind,
     Action,
     AuthorisationEnd,
     ClaimOrigin,
+    DocumentKind,
     EvidenceReview,
     LibraryMatch,
     RepaymentMethod,
@@ -46,12 +49,13 @@ from .models import (
     Claim,
     Contract,
     Disbursement,
+    Document,
     Evidence,
     HistoryEntry,
     Notification,
     VerificationRequest,
 )
-from .workflow import ENDS_AUTHORISATION, ENTERPRISE_EDITABLE, TRANSITIONS
+from .workflow import DOCUMENTS_ADDABLE, ENDS_AUTHORISATION, ENTERPRISE_EDITABLE, TRANSITIONS
 
 EDITABLE_FIELDS = ("amount", "term_months", "purpose", "purpose_description", "need_statement", "branch")
 RATE_LIMIT = Decimal("24")
@@ -320,6 +324,70 @@ def evidence_remove(*, evidence, user):
 
 
 @transaction.atomic
+def document_add(*, application, user, kind, uploaded, note="") -> Document:
+    """A general document (financial statements, a purchase or sales contract, other material
+    with a note) under the evidence file rules. While draft, returned or submitted (before the
+    bank accepts it); once submitted the history records it, so the bank sees what came in."""
+    app = _lock(application)
+    _require_enterprise_of(app, user)
+    if app.status not in DOCUMENTS_ADDABLE:
+        raise TransitionNotAllowed(_("Documents can be added while the application is a draft, submitted or "
+                                     "returned."))
+    if kind not in DocumentKind.values:
+        raise ApplicationError(_("Choose the kind of document."), {"fields": {"kind": [_("Choose a kind.")]}},
+                               code="invalid")
+    note = (note or "").strip()
+    if kind == DocumentKind.OTHER and not note:
+        raise ApplicationError(_("Say what the document is."), {"fields": {"note": [_("Required for other material.")]}},
+                               code="note_required")
+    checked = files.check_upload(uploaded)
+    document = Document(application=app, kind=kind, note=note, original_name=checked.name,
+                        extension=checked.extension, content_type=checked.content_type, size=checked.size,
+                        sha256=checked.sha256, uploaded_by=user)
+    document.file.save("document", uploaded, save=False)
+    try:
+        full_clean_or_raise(document, exclude=("file", "application", "uploaded_by"), validate_constraints=False)
+        document.save()
+        if app.submitted_at is not None:
+            HistoryEntry.objects.create(
+                application=app, action=DOCUMENT_ADDED, from_status=app.status, to_status=app.status, actor=user,
+                actor_name=actor_name(user), at=timezone.now(),
+                note=f"{DocumentKind(kind).label}: {checked.name}" + (f" ({note})" if note else ""))
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document, user):
+    """Only while the application is editable (draft or returned): what the bank has received
+    stays. The history keeps who removed which file."""
+    app = _lock(document.application)
+    _require_enterprise_of(app, user)
+    if app.status not in ENTERPRISE_EDITABLE:
+        raise TransitionNotAllowed(_("Documents can only be removed while the application is a draft or returned."))
+    name, storage = document.file.name, document.file.storage
+    HistoryEntry.objects.create(
+        application=app, action=DOCUMENT_REMOVED, from_status=app.status, to_status=app.status, actor=user,
+        actor_name=actor_name(user), at=timezone.now(),
+        note=_("%(file)s (%(kind)s, %(size)s bytes, SHA-256 %(sha256)s)") % {
+            "file": document.original_name, "kind": document.get_kind_display(), "size": document.size,
+            "sha256": document.sha256})
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def document_open(*, document, user):
+    """Open a document that `documents_visible_to(user)` lets the user see; logged unless the
+    user is the enterprise itself."""
+    if user.role != Role.ENTERPRISE:
+        _log_access(application=document.application, user=user, kind=AccessKind.DOCUMENT, document=document)
+    return document.file.open("rb")
+
+
+@transaction.atomic
 def evidence_review(*, evidence, user, verified: bool, reason: str = "") -> Evidence:
     """The officer marks one evidence item verified, or rejected with a reason."""
     app = _lock(evidence.application)
@@ -339,11 +407,11 @@ def evidence_review(*, evidence, user, verified: bool, reason: str = "") -> Evid
     return evidence
 
 
-def _log_access(*, application, user, kind, evidence=None):
+def _log_access(*, application, user, kind, evidence=None, document=None):
     authorisation = selectors.authorisation_current(application) if user.role in BANK_ROLES else None
     AccessLog.objects.create(application=application, enterprise_id=application.enterprise_id, user=user,
                              organization=str(user.organization_name), authorisation=authorisation, kind=kind,
-                             evidence=evidence)
+                             evidence=evidence, document=document)
 
 
 def _require_authorised(application, user):

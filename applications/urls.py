@@ -19,5 +19,8 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:evidence_id>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("<int:pk>/evidence/<int:evidence_id>/delete/", views.EvidenceDeleteView.as_view(), name="evidence_delete"),
     path("<int:pk>/evidence/<int:evidence_id>/review/", views.EvidenceReviewView.as_view(), name="evidence_review"),
+    path("<int:pk>/documents/", views.DocumentUploadView.as_view(), name="document_upload"),
+    path("<int:pk>/documents/<int:document_id>/", views.DocumentDownloadView.as_view(), name="document_download"),
+    path("<int:pk>/documents/<int:document_id>/delete/", views.DocumentDeleteView.as_view(), name="document_delete"),
     path("<int:pk>/verification-requests/", views.VerificationRequestCreateView.as_view(), name="vr_create"),
 ]

@@ -18,6 +18,7 @@ from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, error_text, errors_to_form, form_labels
+from jingzhidai.forms import labelled_errors
 from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
@@ -25,7 +26,7 @@ from . import forms, selectors, services
 from .choices import Action, LibraryMatch, Status
 from .files import file_response
 from .filters import ApplicationFilter
-from .workflow import ENTERPRISE_EDITABLE, allowed_actions
+from .workflow import DOCUMENTS_ADDABLE, ENTERPRISE_EDITABLE, allowed_actions
 
 # The fields a step's refusal may name, by their labels (a flash message never shows "amount").
 STEP_LABELS = {**form_labels(forms.ProposeForm), **form_labels(forms.ContractForm),
@@ -211,6 +212,9 @@ def render_detail(request, app, *, status=200, **step_forms):
     ctx = {
         "application": app, "profile": profile, "profile_error": profile_error, "rows": rows,
         "visible_evidence": visible_evidence, "history": selectors.history_of(app),
+        "documents": selectors.documents_visible_to(user).filter(application=app).order_by("uploaded_at", "id"),
+        "documents_addable": user.role == Role.ENTERPRISE and app.status in DOCUMENTS_ADDABLE,
+        "document_form": forms.DocumentForm(auto_id="doc_%s"),
         "actions": actions, "Action": Action, "LibraryMatch": LibraryMatch,
         "is_enterprise": user.role == Role.ENTERPRISE, "is_bank": user.role in BANK_ROLES,
         "editable": user.role == Role.ENTERPRISE and app.status in ENTERPRISE_EDITABLE,
@@ -322,6 +326,52 @@ class EvidenceDownloadView(AuditedReadMixin, LoginRequiredMixin, View):
         ev = get_visible_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id, application_id=pk)
         return file_response(services.evidence_open(evidence=ev, user=request.user), name=ev.original_name,
                              content_type=ev.content_type)
+
+
+class DocumentUploadView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+
+    def post(self, request, pk):
+        app = get_visible_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for line in labelled_errors(form):
+                messages.error(request, line)
+            return redirect("applications:detail", pk=app.pk)
+        try:
+            d = form.cleaned_data
+            services.document_add(application=app, user=request.user, kind=d["kind"], note=d["note"],
+                                  uploaded=d["file"])
+        except ApplicationError as e:
+            messages.error(request, error_text(e, form_labels(forms.DocumentForm)))
+        else:
+            messages.success(request, _("The document is attached."))
+        return redirect("applications:detail", pk=app.pk)
+
+
+class DocumentDeleteView(RoleRequiredMixin, View):
+    roles = (Role.ENTERPRISE,)
+
+    def post(self, request, pk, document_id):
+        doc = get_visible_or_404(selectors.documents_visible_to(request.user), pk=document_id, application_id=pk)
+        try:
+            services.document_remove(document=doc, user=request.user)
+        except ApplicationError as e:
+            _error(request, e)
+        else:
+            messages.success(request, _("The document is removed."))
+        return redirect("applications:detail", pk=pk)
+
+
+class DocumentDownloadView(AuditedReadMixin, LoginRequiredMixin, View):
+    audit_object_type = "applications.document"
+    audit_object_kwarg = "document_id"
+    audit_action = AuditAction.EXPORT
+
+    def get(self, request, pk, document_id):
+        doc = get_visible_or_404(selectors.documents_visible_to(request.user), pk=document_id, application_id=pk)
+        return file_response(services.document_open(document=doc, user=request.user), name=doc.original_name,
+                             content_type=doc.content_type)
 
 
 class EvidenceReviewView(RoleRequiredMixin, View):

@@ -55,6 +55,10 @@ FINAL = frozenset({Status.REJECTED, Status.WITHDRAWN})
 WAITING = frozenset(Status.values) - FINAL - {Status.DRAFT, Status.DISBURSED}
 # Statuses in which the enterprise may edit the application and its evidence.
 ENTERPRISE_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+# Statuses in which the enterprise may add general documents (docs/decisions.md, issue 14): also
+# while submitted, before the bank accepts it, since nothing has been checked yet. Removing one
+# is only possible while it is editable, like evidence.
+DOCUMENTS_ADDABLE = ENTERPRISE_EDITABLE | {Status.SUBMITTED}
 
 
 def allowed_actions(status: str, role: str) -> list[str]:
