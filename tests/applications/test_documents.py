@@ -12,7 +12,7 @@ from applications.models import AccessLog, Document
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from ..helpers import TenantMatrix, client_for
-from .conftest import EXE, PDF, PNG, UNHELD, HELD, upload
+from .conftest import EXE, HELD, PDF, PNG, UNHELD, upload
 from .test_access import BANK_SIDE, _flow, _flow_of, flow  # noqa: F401 - the fixtures TenantMatrix needs
 
 pytestmark = pytest.mark.django_db
