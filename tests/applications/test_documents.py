@@ -12,10 +12,28 @@ from applications.models import AccessLog, Document
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from ..helpers import TenantMatrix, client_for
-from .conftest import EXE, HELD, PDF, PNG, UNHELD, upload
-from .test_access import BANK_SIDE, _flow, _flow_of, flow  # noqa: F401 - the fixtures TenantMatrix needs
+from .conftest import EXE, HELD, PDF, PNG, UNHELD, Flow, upload
 
 pytestmark = pytest.mark.django_db
+
+BANK_SIDE = {"officer", "approver", "bank_admin"}
+
+
+@pytest.fixture(autouse=True)
+def _flow(request):
+    """TenantMatrix calls make(world) without other fixtures; hand it the builder."""
+    if "world" in request.fixturenames:
+        request.getfixturevalue("flow")
+
+
+def _flow_of(world):
+    return Flow(world, world._product, world._product_2)
+
+
+@pytest.fixture
+def flow(world, product, product_2, held):
+    world._product, world._product_2 = product, product_2
+    return Flow(world, product, product_2)
 
 
 def _add(world, app, kind=DocumentKind.FINANCIAL_STATEMENTS, name="2025年财务报表.pdf", content=PDF, note=""):
