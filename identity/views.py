@@ -19,6 +19,7 @@ from jingzhidai.network import client_ip
 from jingzhidai.scoping import ScopedObjectMixin
 
 from . import selectors, services
+from .verdict import check_verdict
 from .choices import REGULATOR_ROLES, Role
 from .filters import EnterpriseFilter, UserFilter
 from .forms import CheckForm, LoginForm, PasswordChangeForm, SignupForm
@@ -105,6 +106,7 @@ class EnterpriseHomeView(HomePageMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["enterprise"] = enterprise = selectors.enterprise_get(self.request.user.enterprise_id)
         ctx["check"] = services.enterprise_check(enterprise=enterprise)
+        ctx["verdict"] = check_verdict(ctx["check"], self.request.user)
         return ctx
 
 
@@ -177,6 +179,7 @@ class EnterpriseDetailView(AuditedReadMixin, LoginRequiredMixin, ScopedObjectMix
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["check"] = services.enterprise_check(enterprise=self.object)
+        ctx["verdict"] = check_verdict(ctx["check"], self.request.user)
         ctx["accounts"] = selectors.users_visible_to(self.request.user).filter(enterprise=self.object)
         return ctx
 
@@ -241,7 +244,8 @@ class CheckView(ThrottledPageMixin, FormView):
     def get(self, request, *args, **kwargs):
         form = self.get_form()
         result = services.enterprise_check(form.cleaned_data["uscc"]) if form.is_valid() else None
-        return render(request, self.template_name, {"form": form, "result": result})
+        verdict = check_verdict(result, request.user) if result is not None else None
+        return render(request, self.template_name, {"form": form, "result": result, "verdict": verdict})
 
 
 class SignupView(ThrottledPageMixin, FormView):

@@ -118,8 +118,8 @@ def test_public_check_explains_a_credit_failure_and_the_remedy(world):
     assert body["eligible"] is True  # eligibility and quality credit are separate questions
     assert body["quality_credit"]["holds"] is False
     assert body["quality_credit"]["reasons"] and body["quality_credit"]["remedies"]
-    page = APIClient().get(reverse("identity:check"), {"uscc": world.ent.uscc})
-    assert "data-testid=\"quality-credit\"" in page.content.decode()
+    page = APIClient().get(reverse("identity:check"), {"uscc": world.ent.uscc}).content.decode()
+    assert 'data-testid="verdict" data-tone="warning"' in page and 'data-testid="verdict-steps"' in page
 
 
 def test_list_filters_narrow_lists_only_not_reads_by_id(world):
