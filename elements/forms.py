@@ -33,7 +33,7 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 
 class UploadForm(BootstrapMixin, forms.Form):
-    feed = forms.ChoiceField(label=_("Published list"), choices=[("", "---------"), *[(f.value, f.label) for f in SYNC_FEEDS]])  # no default: the list is a choice, never a guess
+    feed = forms.ChoiceField(label=_("Published list"), choices=[("", _("Choose the list…")), *[(f.value, f.label) for f in SYNC_FEEDS]])  # no default: the list is a choice, never a guess
     file = forms.FileField(label=_("File (CSV, Excel .xlsx or JSON lines)"))
 
 

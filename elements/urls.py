@@ -22,6 +22,7 @@ urlpatterns = [
     path("catalog/<int:pk>/restore/", views.ElementTypeRetireView.as_view(restore=True), name="catalog_restore"),
     path("imports/", views.BatchListView.as_view(), name="batch_list"),
     path("imports/new/", views.BatchUploadView.as_view(), name="batch_upload"),
+    path("imports/template/<str:feed>.<str:fmt>", views.BatchTemplateView.as_view(), name="batch_template"),
     path("imports/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
     path("imports/<int:pk>/rejects.csv", views.BatchRejectsView.as_view(), name="batch_rejects"),
 ]

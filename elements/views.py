@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -17,6 +18,7 @@ from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
 
 from . import selectors, services
 from .api import rejects_csv_response
+from .choices import SYNC_FEEDS
 from .filters import DistinctionFilter, ImportBatchFilter, ListingFilter, PenaltyFilter, SpotCheckFilter
 from .forms import (
     DistinctionForm,
@@ -227,6 +229,14 @@ class BatchUploadView(RoleRequiredMixin, FormView):
     form_class = UploadForm
     template_name = "elements/importbatch_upload.html"
 
+    def get_context_data(self, **kwargs):
+        """The expected columns of each list (elements.sync.feeds), with a template to download."""
+        from .sync.feeds import COLUMNS
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["feeds"] = [{"feed": f, "label": f.label, "columns": COLUMNS[f]} for f in SYNC_FEEDS]
+        return ctx
+
     def form_valid(self, form):
         try:
             batch = services.import_batch_upload(feed=form.cleaned_data["feed"], uploaded_file=form.cleaned_data["file"],
@@ -235,6 +245,23 @@ class BatchUploadView(RoleRequiredMixin, FormView):
             errors_to_form(form, e)
             return self.form_invalid(form)
         return redirect("elements:batch_detail", pk=batch.pk)
+
+
+class BatchTemplateView(RoleRequiredMixin, View):
+    """An empty file of one list with its header row (xlsx or csv)."""
+
+    roles = REGULATORS_AND_ADMIN
+    CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "csv": "text/csv; charset=utf-8"}
+
+    def get(self, request, feed, fmt):
+        from .sync.feeds import template_file
+
+        if feed not in SYNC_FEEDS or fmt not in self.CONTENT_TYPES:
+            raise Http404
+        response = HttpResponse(template_file(feed, fmt), content_type=self.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{feed}-template.{fmt}"'
+        return response
 
 
 class BatchDetailView(LoginRequiredMixin, ScopedObjectMixin, DetailView):

@@ -267,3 +267,27 @@ def parse_row(feed: str, values: dict) -> tuple[str, dict]:
             expires_given=bool(raw_expiry),
         )
     raise ValueError(feed)
+
+
+def template_file(feed, fmt="xlsx") -> bytes:
+    """An empty file of the list with its header row (the canonical headers of COLUMNS), for
+    the import page's "download a template": Excel, or CSV in UTF-8 with a BOM so that Excel
+    opens the Chinese headers."""
+    headers = [c.header for c in COLUMNS[feed]]
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        csv.writer(out).writerow(headers)
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=str(feed))
+    ws.append(headers)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
