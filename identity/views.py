@@ -19,13 +19,13 @@ from jingzhidai.network import client_ip
 from jingzhidai.scoping import ScopedObjectMixin
 
 from . import selectors, services
-from .verdict import check_verdict
 from .choices import REGULATOR_ROLES, Role
 from .filters import EnterpriseFilter, UserFilter
 from .forms import CheckForm, LoginForm, PasswordChangeForm, SignupForm
 from .models import RegulatorUnit
 from .navigation import home_cards_for
 from .throttling import SignupRateThrottle, ThrottledPageMixin
+from .verdict import check_verdict
 
 ROLE_HOMES = {
     Role.ENTERPRISE: "identity:home_enterprise",

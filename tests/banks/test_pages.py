@@ -404,3 +404,24 @@ def test_branch_managers_edit_a_branch_through_the_page(world):
     assert (branch.name, branch.district_id, branch.is_active) == ("新名支行", "110105", False)
     response = client_for(world, "city").post(url, {**data, "name": ""})
     assert response.status_code == 400
+
+
+def test_the_decision_select_offers_only_what_the_status_allows(world):
+    """Issue 14: an admitted bank can be suspended or removed, not admitted or reinstated."""
+    import re
+
+    from banks import services as bank_services
+    from banks.choices import BankAction
+
+    client = client_for(world, "admin")
+
+    def offered():
+        page = client.get(reverse("banks:bank_detail", args=[world.bank.pk])).content.decode()
+        select = re.search(r'<select name="action".*?</select>', page, re.S).group(0)
+        return set(re.findall(r'<option value="(\w+)"', select))
+
+    assert offered() == {BankAction.SUSPEND, BankAction.REMOVE}
+    bank_services.bank_transition(actor=world.admin, bank=world.bank, action=BankAction.SUSPEND, reason="资料过期")
+    assert offered() == {BankAction.REINSTATE, BankAction.REMOVE}
+    bank_services.bank_transition(actor=world.admin, bank=world.bank, action=BankAction.REMOVE, reason="退出")
+    assert offered() == {BankAction.ADMIT}
