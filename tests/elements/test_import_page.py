@@ -66,3 +66,10 @@ def test_unknown_list_or_format_is_404(world):
     client = client_for(world, "city")
     assert client.get(reverse("elements:batch_template", args=["claim", "xlsx"])).status_code == 404
     assert client.get(reverse("elements:batch_template", args=[Feed.PENALTY, "pdf"])).status_code == 404
+
+
+def test_a_holding_credit_shows_no_zero_reason_count(world):
+    """Issue 14: no "0 项原因" under 良好."""
+    page = client_for(world, "enterprise").get(reverse("elements:my_profile"), follow=True).content.decode()
+    assert 'data-testid="credit-status"' in page
+    assert "0 项原因" not in page and 'data-testid="credit-reason-count"' not in page

@@ -121,3 +121,31 @@ def test_words_on_the_loan_pages_mean_what_they_say_in_chinese(world, flow):
         assert "待处理" in page and "营业中" not in page, url
     page = officer.get(reverse("loans:detail", args=[loan.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "原状态" not in page and f"首次放款 {loan.first_disbursed_on:%Y-%m-%d}" in page
+
+
+def test_the_loan_page_writes_money_one_way(world, flow):
+    """Issue 14: 万元 with separators for large amounts, 元 with separators in tables, rates to
+    two decimals; repayments typed with separators are understood."""
+    import re
+
+    loan = make_loan(world, flow, days_ago=40)
+    client = client_for(world, "officer")
+    page = client.get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    assert "100 万元 · 3.60%" in page
+    assert re.search(r'data-testid="outstanding">100 万元<', page)
+    assert "1000000.00" not in page and "3.600%" not in page
+    client.post(reverse("loans:repayment_create", args=[loan.pk]),
+                {"date": timezone.localdate().isoformat(), "principal": "12,000", "interest": "1,500.50",
+                 "reference": "REF-ONE-WAY"})
+    r = Repayment.objects.get(reference="REF-ONE-WAY")
+    assert (r.principal, r.interest) == (12000, __import__("decimal").Decimal("1500.50"))
+    page = client.get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    assert "12,000.00" in page and "1,500.50" in page
+
+
+def test_the_loan_book_links_open_loans(world, flow):
+    loan = make_loan(world, flow, days_ago=10)
+    page = client_for(world, "officer").get(reverse("loans:list"), {"open": "true"}).content.decode()
+    assert loan.contract.number in page
+    page = client_for(world, "officer").get(reverse("loans:list"), {"open": "false"}).content.decode()
+    assert loan.contract.number not in page
