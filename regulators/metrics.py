@@ -75,19 +75,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from applications.choices import Action, Purpose, Status
 from applications.models import Application, Claim, Disbursement, HistoryEntry, VerificationRequest
+from applications.selectors import status_at
 from banks.choices import GuaranteeType
 from banks.models import Bank, LoanPrimeRate, Product
 from elements.choices import ListingKind, SpotCheckResult, SpotCheckScope
 from elements.models import Distinction, ElementCategory, ElementType, Listing, Penalty, SpotCheck
 from identity.models import Enterprise, RegulatorUnit
 from jingzhidai.dates import add_months
-from loans.choices import NON_PERFORMING, Audience, Classification, LoanAction, LoanStatus
-from loans.models import FundUseReport, Loan, LoanHistory, Repayment, RiskAlert
+from loans.choices import NON_PERFORMING, Audience, LoanStatus
+from loans.models import FundUseReport, Loan, RiskAlert
+from loans.selectors import LATE, loans_held_at
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -423,10 +425,8 @@ def _total(rows: list[dict]) -> dict:
 
 def _status_at_end(scope, period) -> dict:
     """Applications submitted in the period by their status at its end: one query."""
-    last = (HistoryEntry.objects.filter(application=OuterRef("pk"), at__lt=period.end)
-            .exclude(action__in=[a for a in ("evidence_removed",)]).order_by("-at", "-id").values("to_status")[:1])
     qs = (_scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
-          .annotate(s=Subquery(last)).values("s").annotate(n=Count("id")))
+          .annotate(s=status_at(period.end)).values("s").annotate(n=Count("id")))
     counts = {s: 0 for s in Status.values if s != Status.DRAFT}
     for row in qs:
         counts[row["s"] or Status.SUBMITTED] = counts.get(row["s"] or Status.SUBMITTED, 0) + row["n"]
@@ -435,30 +435,15 @@ def _status_at_end(scope, period) -> dict:
 
 def _loans_at_end(scope, period, dimension: str | None = None) -> dict:
     """{key: {loans, balance, overdue_loans, overdue_balance, npl_loans, npl_balance}} at the end
-    of the period: one query (correlated sums over disbursements and repayments, the last
-    status step and the last classification on or before the end)."""
-    end_day = period.date_to
-    drawn = (Disbursement.objects.filter(contract_id=OuterRef("contract_id"), date__lte=end_day).order_by()
-             .values("contract_id").annotate(s=Sum("amount")).values("s"))
-    repaid = (Repayment.objects.filter(loan_id=OuterRef("pk"), date__lte=end_day).order_by()
-              .values("loan_id").annotate(s=Sum("principal")).values("s"))
-    status = (LoanHistory.objects.filter(loan_id=OuterRef("pk"), at__lt=period.end).exclude(action=LoanAction.CLASSIFY)
-              .order_by("-at", "-id").values("to_status")[:1])
-    classified = (LoanHistory.objects.filter(loan_id=OuterRef("pk"), action=LoanAction.CLASSIFY,
-                                             effective_on__lte=end_day, at__lt=period.end)
-                  .order_by("-effective_on", "-at", "-id").values("classification")[:1])
-    qs = (_scoped(Loan.objects.order_by(), scope, "application__")
-          .filter(contract__signed_on__lte=end_day, created_at__lt=period.end)
-          .annotate(g=_dim(dimension, "application__") if dimension != "month" else Value("all"),
-                    bal=Coalesce(Subquery(drawn, output_field=MONEY), Value(ZERO, output_field=MONEY))
-                    - Coalesce(Subquery(repaid, output_field=MONEY), Value(ZERO, output_field=MONEY)),
-                    st=Subquery(status), cls=Coalesce(Subquery(classified), Value(Classification.NORMAL)))
-          .filter(bal__gt=0, st__in=SERVICING).values("g"))
-    npl = Q(cls__in=NON_PERFORMING)
-    late = Q(st__in=OVERDUE)
-    rows = qs.annotate(loans=Count("id"), balance=Sum("bal"), overdue_loans=Count("id", filter=late),
-                       overdue_balance=Sum("bal", filter=late), npl_loans=Count("id", filter=npl),
-                       npl_balance=Sum("bal", filter=npl))
+    of the period (loans.selectors.loans_held_at: the same rows the loan list shows for that
+    day): one query."""
+    qs = loans_held_at(_scoped(Loan.objects.order_by(), scope, "application__"), period.date_to)
+    qs = qs.annotate(g=_dim(dimension, "application__") if dimension != "month" else Value("all")).values("g")
+    npl = Q(classification_at__in=NON_PERFORMING)
+    late = Q(status_at__in=LATE)
+    rows = qs.annotate(loans=Count("id"), balance=Sum("balance_at"), overdue_loans=Count("id", filter=late),
+                       overdue_balance=Sum("balance_at", filter=late), npl_loans=Count("id", filter=npl),
+                       npl_balance=Sum("balance_at", filter=npl))
     return {_key(r["g"]): r for r in rows}
 
 
@@ -482,7 +467,7 @@ def _verification(scope, period, dimension=None) -> dict:
     qs = _scoped(VerificationRequest.objects.order_by(), scope, "application__").filter(_in("asked_at", period))
     answered = Q(answered_at__isnull=False, answered_at__lt=period.end)
     # Answered late, or still unanswered at the end with the due day passed.
-    late_answer = Q(answered_at__isnull=False, answered_at__gte=F("due_on") + timedelta(days=1))
+    late_answer = Q(answered_at__isnull=False, answered_at__date__gt=F("due_on"))
     late_open = (Q(answered_at__isnull=True) | Q(answered_at__gte=period.end)) & Q(due_on__lt=end_day)
     g = _dim(dimension, "application__", "asked_at")
     out = {}
