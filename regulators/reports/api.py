@@ -36,12 +36,13 @@ class ReportSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="unit.code", read_only=True, allow_null=True, default=None,
                                      help_text=_("Regulator unit code; null for the city-wide report."))
     scope = serializers.CharField(source="scope_name", read_only=True)
+    reference = serializers.CharField(read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None)
     files = serializers.SerializerMethodField()
 
     class Meta:
         model = Report
-        fields = ["id", "kind", "period", "period_start", "period_end", "district", "scope", "source", "status",
+        fields = ["id", "reference", "kind", "period", "period_start", "period_end", "district", "scope", "source", "status",
                   "progress", "error", "period_closed", "requested_by", "requested_at", "started_at", "finished_at",
                   "published_at", "files"]
 

@@ -55,6 +55,11 @@ class Report(models.Model):
         return self.unit.name if self.unit_id else str(_("Beijing (city-wide)"))
 
     @property
+    def reference(self) -> str:
+        """What people quote and the files are named after: jzd-monthly-2026-11-110108-42."""
+        return f"jzd-{self.kind}-{self.period}-{self.unit.code if self.unit_id else 'city'}-{self.pk}"
+
+    @property
     def is_done(self):
         return self.status in (ReportStatus.SUCCEEDED, ReportStatus.FAILED)
 

@@ -60,9 +60,8 @@ def report_request(*, user, kind: str, period: str, unit_code: str | None = None
 
 
 def _store(report, *, fmt, variant, data: bytes) -> ReportFile:
-    scope = report.unit.code if report.unit_id else "city"
     suffix = "-bulletin" if variant == FileVariant.BULLETIN else ""
-    file_name = f"jzd-{report.kind}-{report.period}-{scope}-{report.pk}{suffix}.{fmt}"
+    file_name = f"{report.reference}{suffix}.{fmt}"
     stored = default_storage.save(f"reports/{report.period[:4]}/{report.pk}/{file_name}", ContentFile(data))
     return ReportFile.objects.create(report=report, format=fmt, variant=variant, storage_name=stored,
                                      file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
@@ -113,7 +112,7 @@ def report_publish(*, report: Report, user) -> Report:
     the bulletin files (the same figures, without the per-bank tables) are made from the
     figures stored on the report, and every active staff member of an admitted bank is told."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("unit", "requested_by").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("unit", "requested_by").get(pk=report.pk)
         if not selectors.may_publish(user, report):
             if report.published_at is not None:
                 raise ApplicationError(_("This report is already published."), code="already_published",

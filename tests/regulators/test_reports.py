@@ -57,7 +57,7 @@ def test_excel_opens_with_sheets_headers_and_wan_totals(world):
     wb = load_workbook(io.BytesIO(stored(report, "xlsx")))
     assert wb.sheetnames[0] == "概览" and len(wb.sheetnames) >= 3
     summary = {row[0]: row[1] for row in wb["概览"].iter_rows(min_row=5, values_only=True)}
-    assert summary["申请数"] == 15
+    assert summary["申请"] == 15
     assert summary["审批金额"] == pytest.approx(623.45)  # 6,234,500 yuan in 万元
     bank = wb["按银行"]
     assert bank["A3"].font.bold and bank["C3"].value.startswith("审批金额")
@@ -165,7 +165,7 @@ def test_publishing_notifies_partner_bank_staff_and_shows_on_their_home(world):
                                                                                           flat=True))
     assert world.officer.username in recipients and world.officer_2.username in recipients
     assert world.enterprise.username not in recipients and world.district.username not in recipients
-    home = client_for(world, "officer").get(reverse("identity:home")).content.decode()
+    home = client_for(world, "officer").get(reverse("identity:home"), follow=True).content.decode()
     assert reverse("regulators:bulletin_detail", args=[report.pk]) in home
     assert "2026年11月" in home
 
