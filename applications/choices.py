@@ -101,3 +101,19 @@ class AgeFilter(models.TextChoices):
     OVER_3 = "3", _("Waiting more than 3 days")
     OVER_7 = "7", _("Waiting more than 7 days")
     OVER_14 = "14", _("Waiting more than 14 days")
+
+
+class StageFilter(models.TextChoices):
+    """The lists behind the regulators' figures: applications that took a step in a period."""
+
+    SUBMITTED = "submitted", _("Submitted in the period")
+    ACCEPTED = "accepted", _("Accepted in the period")
+    DECIDED = "decided", _("Decided in the period")
+    APPROVED = "approved", _("Approved in the period")
+    REJECTED = "rejected", _("Rejected in the period")
+    CONTRACTED = "contracted", _("Contract signed in the period")
+    DISBURSEMENT = "disbursement", _("Disbursement in the period")
+    FIRST_DISBURSED = "first_disbursed", _("First disbursement in the period")
+    WITHDRAWN = "withdrawn", _("Withdrawn in the period")
+    RETURNED = "returned", _("Returned in the period")
+    COMPLAINT = "complaint", _("Returned or rejected in the period")

@@ -295,3 +295,14 @@ def waited(application, now=None) -> timedelta:
 
 def disbursed_total(application):
     return application.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+# --- dated positions (the regulators' figures and their drill-down lists) ----------------------
+
+def status_at(moment) -> Subquery:
+    """The status an application had just before `moment`: its last workflow step before then
+    (a correlated subquery; None for an application with no step yet)."""
+    from .choices import EVIDENCE_REMOVED
+
+    return Subquery(HistoryEntry.objects.filter(application=OuterRef("pk"), at__lt=moment)
+                    .exclude(action=EVIDENCE_REMOVED).order_by("-at", "-id").values("to_status")[:1])

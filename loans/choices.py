@@ -66,3 +66,11 @@ class OverdueFilter(models.TextChoices):
     ANY = "any", _("Overdue (any days)")
     OVER_30 = "30", _("More than 30 days overdue")
     OVER_90 = "90", _("More than 90 days overdue")
+
+
+class PositionFilter(models.TextChoices):
+    """Loans held at the end of a day (the regulators' figures drill down to these)."""
+
+    HELD = "held", _("Outstanding")
+    OVERDUE = "overdue", _("Overdue")
+    NON_PERFORMING = "npl", _("Non-performing (次级/可疑/损失)")

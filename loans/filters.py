@@ -1,14 +1,19 @@
 """FilterSets shared by the HTML lists and the API lists."""
 
+from datetime import datetime, time, timedelta
+
 import django_filters
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.filters import CodeChoiceFilter
 from banks.models import Product
 from identity.models import District
 
-from .choices import Audience, Classification, LoanStatus, OverdueFilter
+from .choices import NON_PERFORMING, Audience, Classification, LoanStatus, OverdueFilter, PositionFilter
 from .models import Loan, RiskAlert
+from .selectors import LATE, loans_held_at
 
 
 class LoanFilter(django_filters.FilterSet):
@@ -21,10 +26,30 @@ class LoanFilter(django_filters.FilterSet):
     alerts_open = django_filters.BooleanFilter(label=_("Alerts open"), method="filter_alerts_open")
     application = django_filters.NumberFilter(label=_("Application"), field_name="application_id")
     q = django_filters.CharFilter(label=_("Enterprise, code or contract"), method="filter_q")
+    # The regulators' figures drill down to these: the loans held at the end of a day
+    # (selectors.loans_held_at), all of them or the overdue or non-performing ones then.
+    unit = django_filters.NumberFilter(label=_("Regulator unit"), field_name="enterprise__regulator_unit_id")
+    bank = django_filters.NumberFilter(label=_("Bank"), field_name="bank_id")
+    as_of = django_filters.DateFilter(label=_("Held at the end of"), method="filter_as_of")
+    position = django_filters.ChoiceFilter(label=_("Position then"), choices=PositionFilter.choices,
+                                           method="filter_noop")
 
     class Meta:
         model = Loan
-        fields = ["status", "overdue", "classification", "district", "product", "alerts_open", "application", "q"]
+        fields = ["status", "overdue", "classification", "district", "product", "alerts_open", "application", "q",
+                  "unit", "bank", "as_of", "position"]
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_as_of
+
+    def filter_as_of(self, queryset, name, value):
+        queryset = loans_held_at(queryset, value)
+        position = self.form.cleaned_data.get("position")
+        if position == PositionFilter.OVERDUE:
+            queryset = queryset.filter(status_at__in=LATE)
+        elif position == PositionFilter.NON_PERFORMING:
+            queryset = queryset.filter(classification_at__in=NON_PERFORMING)
+        return queryset
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,9 +79,18 @@ class RiskAlertFilter(django_filters.FilterSet):
     good_news = django_filters.BooleanFilter(label=_("Good news"))
     audience = django_filters.ChoiceFilter(label=_("For"), choices=Audience.choices)
 
+    unit = django_filters.NumberFilter(label=_("Regulator unit"), field_name="enterprise__regulator_unit_id")
+    bank = django_filters.NumberFilter(label=_("Bank"), field_name="bank_id")
+    open_on = django_filters.DateFilter(label=_("Open at the end of"), method="filter_open_on")
+
     class Meta:
         model = RiskAlert
-        fields = ["loan", "acknowledged", "good_news", "audience"]
+        fields = ["loan", "acknowledged", "good_news", "audience", "unit", "bank", "open_on"]
+
+    def filter_open_on(self, queryset, name, value):
+        end = timezone.make_aware(datetime.combine(value + timedelta(days=1), time.min))
+        return queryset.filter(audience=Audience.BANK, created_at__lt=end).filter(
+            Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=end))
 
     def filter_acknowledged(self, queryset, name, value):
         # District alerts are notices, nothing to acknowledge: "open" means a bank's alert.

@@ -163,6 +163,11 @@ class LoanHistory(models.Model):
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
     note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # A classification step keeps what was recorded and as of which day, so the figures of a
+    # closed period (regulators.metrics) read the classification in force then, not today's.
+    classification = models.CharField(_("five-category classification"), max_length=20,
+                                      choices=Classification.choices, blank=True)
+    effective_on = models.DateField(_("as of"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -202,3 +202,48 @@ def risk_alerts_visible_to(user) -> QuerySet[RiskAlert]:
 def alert_acknowledgeable_by(alert, user) -> bool:
     return (alert.is_open and user.is_authenticated and user.role in (Role.BANK_OFFICER, Role.BANK_APPROVER)
             and user.bank_id == alert.bank_id)
+
+
+# --- dated positions (the regulators' figures and their drill-down lists) ----------------------
+
+def loans_position_at(qs: QuerySet[Loan], day: date) -> QuerySet[Loan]:
+    """Annotate each loan with its position at the end of `day`, from dated records only:
+    `balance_at` (disbursed up to the day minus principal repaid up to it), `status_at` (its last
+    status step before the next day began) and `classification_at` (the last classification
+    recorded as of a day on or before it, 正常 when none). Loans whose contract was not yet
+    signed are left out."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models import DecimalField, Value
+
+    from applications.models import Disbursement
+
+    from .choices import Classification, LoanAction
+
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    money = DecimalField(max_digits=20, decimal_places=2)
+    drawn = (Disbursement.objects.filter(contract_id=OuterRef("contract_id"), date__lte=day).order_by()
+             .values("contract_id").annotate(s=Sum("amount")).values("s"))
+    repaid = (Repayment.objects.filter(loan_id=OuterRef("pk"), date__lte=day).order_by()
+              .values("loan_id").annotate(s=Sum("principal")).values("s"))
+    status = (LoanHistory.objects.filter(loan_id=OuterRef("pk"), at__lt=end).exclude(action=LoanAction.CLASSIFY)
+              .order_by("-at", "-id").values("to_status")[:1])
+    classified = (LoanHistory.objects.filter(loan_id=OuterRef("pk"), action=LoanAction.CLASSIFY,
+                                             effective_on__lte=day, at__lt=end)
+                  .order_by("-effective_on", "-at", "-id").values("classification")[:1])
+    zero = Value(Decimal(0), output_field=money)
+    return qs.filter(contract__signed_on__lte=day).annotate(
+        balance_at=Coalesce(Subquery(drawn, output_field=money), zero)
+        - Coalesce(Subquery(repaid, output_field=money), zero),
+        status_at=Subquery(status),
+        classification_at=Coalesce(Subquery(classified), Value(Classification.NORMAL)))
+
+
+# A loan still carries a balance the bank services in these statuses (as of a day).
+HELD = ("repaying", "overdue", "extended", "defaulted")
+LATE = ("overdue", "defaulted")
+
+
+def loans_held_at(qs: QuerySet[Loan], day: date) -> QuerySet[Loan]:
+    """Loans with a positive balance in a servicing status at the end of `day`."""
+    return loans_position_at(qs, day).filter(balance_at__gt=0, status_at__in=HELD)

@@ -216,8 +216,11 @@ def _move(loans, action, *, user, note=""):
         if target != from_status:
             loan.status = target
             loan.status_changed_at = now
+        classified = action == LoanAction.CLASSIFY
         history.append(LoanHistory(loan=loan, action=action, from_status=from_status, to_status=target, actor=user,
-                                   actor_name=actor_name(user), note=note or "", at=now))
+                                   actor_name=actor_name(user), note=note or "", at=now,
+                                   classification=loan.classification if classified else "",
+                                   effective_on=loan.classified_on if classified else None))
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Loan %(number)s: %(action)s (now %(status)s)") % {
                 "number": loan.number, "action": LoanAction(action).label, "status": LoanStatus(target).label}
