@@ -54,15 +54,16 @@ def _styles():
         "h2": ParagraphStyle("h2", fontSize=13, leading=18, spaceBefore=10, spaceAfter=4, **base),
         "body": ParagraphStyle("body", fontSize=9.5, leading=13, **base),
         "cell": ParagraphStyle("cell", fontSize=8.5, leading=11, **base),
+        "small_cell": ParagraphStyle("small_cell", fontSize=7, leading=9, **base),
         "small": ParagraphStyle("small", fontSize=8, leading=10, textColor=colors.grey, **base),
     }
 
 
-def _grid(data, col_widths=None, *, total=False, numeric_from=1):
+def _grid(data, col_widths=None, *, total=False, numeric_from=1, size=8.5):
     table = Table(data, colWidths=col_widths, repeatRows=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
         ("BACKGROUND", (0, 0), (-1, 0), PALETTE[0]),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#BFBFBF")),
@@ -148,23 +149,26 @@ def render_pdf(content) -> bytes:
         for chart in content["charts"]:
             story += [_chart(_chart_values(chart)), Spacer(0, 3 * mm)]
     for table in content["tables"]:
-        columns = table["columns"]
+        shown = [i for i, c in enumerate(table["columns"]) if c.get("pdf", True)]
+        columns = [table["columns"][i] for i in shown]
+        small = len(columns) > 6
+        cell = st["small_cell"] if small else st["cell"]
         header = []
         for c in columns:
             unit = {"wan": _("10k yuan"), "days": _("days")}.get(c["unit"], "")
-            header.append(Paragraph(f"{c['label']}{'（' + unit + '）' if unit else ''}", st["cell"]))
+            header.append(Paragraph(f"{c['label']}{'（' + unit + '）' if unit else ''}", cell))
         data = [header]
         body = list(table["rows"]) + ([table["total"]] if table.get("total") is not None else [])
         for row in body:
-            data.append([Paragraph(str(v), st["cell"]) if c["unit"] == "text" else formatted(v, c["unit"])
-                         for v, c in zip(row, columns, strict=True)])
-        first = 48 * mm if len(columns) > 1 else 170 * mm
+            values = [row[i] for i in shown]
+            data.append([Paragraph(str(v), cell) if c["unit"] == "text" else formatted(v, c["unit"])
+                         for v, c in zip(values, columns, strict=True)])
+        first = (36 if small else 48) * mm if len(columns) > 1 else 174 * mm
         rest = (174 * mm - first) / max(len(columns) - 1, 1)
-        block = [Paragraph(str(table["title"]), st["h2"]),
-                 _grid(data, [first] + [rest] * (len(columns) - 1), total=table.get("total") is not None)]
-        story.append(KeepTogether(block) if len(data) < 25 else block[0])
-        if len(data) >= 25:
-            story.append(block[1])
+        grid = _grid(data, [first] + [rest] * (len(columns) - 1), total=table.get("total") is not None,
+                     size=7 if small else 8.5)
+        title = Paragraph(str(table["title"]), st["h2"])
+        story += [KeepTogether([title, grid])] if len(data) < 25 else [title, grid]
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
 

@@ -1,34 +1,28 @@
-"""Figures for the report tests that do not test the figures themselves: a fixed dict in the
-shape regulators.metrics returns, so layout, storage, access and API are tested on their own."""
+"""Activity in a closed month for the report tests: the flow runs with the clock set to
+15 October 2026 (every stamp the services write comes from django.utils.timezone.now), so that
+October 2026 is a closed period with dated records in it."""
 
-from decimal import Decimal
+from datetime import datetime
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
-FIGURES = {
-    "applications": {"total": 15},
-    "amounts": {"requested": Decimal("9000000"), "approved": Decimal("6234500"), "disbursed": Decimal("5000000")},
-    "approval_rate": Decimal("66.67"),
-    "by_bank": [{"name": "测试银行甲", "applications": 10, "approved": Decimal("5000000"), "disbursed": Decimal("4000000")},
-                {"name": "测试银行乙", "applications": 5, "approved": Decimal("1234500"),
-                 "disbursed": Decimal("1000000")}],
-    "by_month": [{"month": "2026-09", "applications": 4}, {"month": "2026-10", "applications": 11}],
-}
+from applications.choices import Status
+
+OCTOBER = timezone.make_aware(datetime(2026, 10, 15, 10, 0))
+
+
+def at(moment):
+    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 @pytest.fixture
-def fixed_figures(monkeypatch):
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    from regulators.reports import source
-
-    calls = []
-
-    def compute(*, unit, period, progress=None):
-        calls.append((unit.code if unit else None, period.code))
-        return json.loads(json.dumps(FIGURES, cls=DjangoJSONEncoder))
-
-    monkeypatch.setattr(source, "figures_compute", compute)
-    return calls
+def october(flow):
+    """Haidian (bank 1): one loan disbursed (requested 100万, approved 100万, disbursed 40万) and
+    one rejected; Chaoyang (bank 2): one submitted."""
+    with at(OCTOBER):
+        disbursed = flow.to(Status.DISBURSED)
+        rejected = flow.to(Status.REJECTED)
+        submitted = flow.to(Status.SUBMITTED, other=True)
+    return {"disbursed": disbursed, "rejected": rejected, "submitted": submitted}
