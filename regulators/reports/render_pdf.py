@@ -142,7 +142,7 @@ def render_pdf(content) -> bytes:
     for item in content["summary"]:
         unit = {"wan": _("10k yuan"), "days": _("days")}.get(item["unit"], "")
         rows.append([Paragraph(str(item["label"]), st["cell"]),
-                     f"{formatted(item['value'], item['unit'])}{' ' + unit if unit else ''}"])
+                     f"{formatted(item['value'], item['unit'])}{' ' + unit if unit and item['value'] is not None else ''}"])
     story.append(_grid(rows, [110 * mm, 60 * mm]))
     if content["charts"]:
         story.append(Paragraph(_("Charts"), st["h2"]))

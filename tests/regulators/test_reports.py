@@ -105,7 +105,7 @@ def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world):
     assert b"/FontFile2" in data  # the TrueType font is embedded, not referenced
 
 
-def test_regenerating_a_closed_period_makes_a_new_archive_with_the_same_figures(world, flow, october):
+def test_regenerating_a_closed_period_makes_a_new_archive_with_the_same_figures(world, flow):
     from applications import services as app_services
     from applications.choices import Status
 
