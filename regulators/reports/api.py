@@ -4,7 +4,7 @@ with its id), its status and progress, and its files. Same doors as the pages: o
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -46,7 +46,8 @@ class ReportSerializer(serializers.ModelSerializer):
                   "progress", "error", "period_closed", "requested_by", "requested_at", "started_at", "finished_at",
                   "published_at", "files"]
 
-    def get_files(self, obj) -> list[ReportFileSerializer]:
+    @extend_schema_field(ReportFileSerializer(many=True))
+    def get_files(self, obj):
         user = self.context["request"].user
         wanted = FileVariant.BULLETIN if user.is_bank_staff else FileVariant.FULL
         return ReportFileSerializer([f for f in obj.files.all() if f.variant == wanted], many=True).data
