@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from identity.choices import Role
+from identity.choices import BANK_ROLES, Role
 from identity.models import User
 
 from .models import Notification
@@ -101,3 +101,13 @@ def notify_verification_answered(request, *, actor):
     return send(recipients, actor=actor, kind="verification_answered", subject=subject, body=body,
                  url=reverse("applications:detail", args=[request.application_id]),
                  application=request.application, verification_request=request)
+
+
+def notify_partner_banks(*, actor, kind, subject, body, url):
+    """A notice to every active staff member of every admitted partner bank (the municipal
+    bureau's 情况通报); the caller gives the link, so this module names no upper app's URLs."""
+    from banks.choices import BankStatus
+
+    recipients = User.objects.filter(role__in=list(BANK_ROLES), is_active=True,
+                                     bank__status=BankStatus.ADMITTED).order_by("pk")
+    return send(list(recipients), actor=actor, kind=kind, subject=subject, body=body, url=url)

@@ -8,3 +8,4 @@ app = Celery("jingzhidai")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["jingzhidai"])
+app.autodiscover_tasks(["regulators.reports"])  # regulators/reports/tasks.py

@@ -1,6 +1,9 @@
+"""API of the regulators' workspace: each part registers its own routes."""
+
 from django.urls import path
 
 from .api_dashboard import DashboardApiView
+from .reports import api as reports_api
 
 extra_urlpatterns = [
     path("dashboard/", DashboardApiView.as_view(), name="dashboard"),
@@ -8,4 +11,5 @@ extra_urlpatterns = [
 
 
 def register(router):
-    """No viewsets of ours here yet (the dashboard is a plain view, in extra_urlpatterns)."""
+    # The dashboard is a plain view (extra_urlpatterns); the reports are a viewset.
+    reports_api.register(router)

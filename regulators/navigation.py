@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from identity.choices import Role
 
+from .reports.navigation import REPORT_NAV, bulletin_cards
+
 NAV = {
     Role.DISTRICT_REGULATOR: [(_("Verification requests"), "regulators:inbox")],
     Role.CITY_REGULATOR: [(_("Verification requests"), "regulators:inbox")],
@@ -17,3 +19,9 @@ for _role in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
     NAV[_role] = NAV[_role] + _DASHBOARD
 for _role in (Role.BANK_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN):
     NAV[_role] = NAV.get(_role, []) + _BANK_DASHBOARD
+
+# The periodic reports and the bulletins (regulators/reports/navigation.py).
+for _role, _entries in REPORT_NAV.items():
+    NAV[_role] = NAV.get(_role, []) + _entries
+
+HOME_CARDS = [bulletin_cards]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_dashboard
+from .reports import urls as report_urls
 
 app_name = "regulators"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("dashboard/", views_dashboard.DashboardView.as_view(), name="dashboard"),
     path("dashboard/banks/", views_dashboard.BankEvaluationView.as_view(), name="dashboard_banks"),
     path("dashboard/policy/", views_dashboard.PolicyEffectView.as_view(), name="dashboard_policy"),
+    *report_urls.urlpatterns,
 ]
