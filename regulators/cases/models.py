@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from jingzhidai.audit import AppendOnlyModel
 from jingzhidai.limits import NOTE, SHORT, TEXT, LimitedTextField
 
+from ..consents import Consent
+
 MONEY = dict(max_digits=16, decimal_places=2)
 MAX_PHOTOS = 8
 
@@ -73,21 +75,14 @@ class TypicalCase(models.Model):
         return self.title
 
 
-class CaseConsent(models.Model):
+class CaseConsent(Consent):
     """The enterprise's consent to publish one case as it stands. Ended (time, who, why), never
     deleted; editing the case ends it, so the enterprise always consented to what is shown."""
 
     case = models.ForeignKey(TypicalCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="consents")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
-                                   related_name="+")
-    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
-    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ended by"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="+")
     end_reason = models.CharField(_("why it ended"), max_length=20, blank=True)
 
-    class Meta:
-        ordering = ["granted_at", "id"]
+    class Meta(Consent.Meta):
         verbose_name = _("case consent")
         verbose_name_plural = _("case consents")
         constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(ended_at__isnull=True),

@@ -5,22 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from jingzhidai.limits import NOTE, LimitedTextField
 
+from ..consents import Consent
 
-class RecommendationConsent(models.Model):
+
+class RecommendationConsent(Consent):
     """An enterprise agrees to be recommended to partner banks. Ended (time, who), never
     deleted; an entry of a list is shown only while the consent it was built under is in force."""
 
     enterprise = models.ForeignKey("identity.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                    related_name="+")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
-                                   related_name="+")
-    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
-    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ended by"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="+")
 
-    class Meta:
-        ordering = ["granted_at", "id"]
+    class Meta(Consent.Meta):
         verbose_name = _("recommendation consent")
         verbose_name_plural = _("recommendation consents")
         constraints = [models.UniqueConstraint(fields=["enterprise"], condition=models.Q(ended_at__isnull=True),
