@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from identity.choices import BANK_ROLES, Role
 
 NAV = {
-    Role.ENTERPRISE: [(_("Recommendation and invitations"), "regulators:recommendation_mine")],
+    Role.ENTERPRISE: [(_("Recommendation and invitations"), "regulators:recommendation_mine"),
+                      (_("Typical cases"), "regulators:case_list")],
     Role.BANK_OFFICER: [(_("Recommended enterprises"), "regulators:recommended_list")],
     Role.BANK_APPROVER: [(_("Recommended enterprises"), "regulators:recommended_list")],
     Role.BANK_ADMIN: [(_("Recommended enterprises"), "regulators:recommended_list")],

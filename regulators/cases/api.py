@@ -61,7 +61,7 @@ class CaseWriteSerializer(serializers.Serializer):
     element = serializers.SlugRelatedField(slug_field="code", source="element_type",
                                            queryset=ElementType.objects.filter(retired_at__isnull=True))
     bank = serializers.PrimaryKeyRelatedField(queryset=Bank.objects.all(), required=False, allow_null=True)
-    loan = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    loan = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0)
     annual_rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False, allow_null=True,
                                            min_value=0, max_value=100)

@@ -15,7 +15,8 @@ class CaseForm(BootstrapMixin, forms.Form):
                                               "category").order_by("category__order", "order"))
     bank = forms.ModelChoiceField(label=_("Bank"), queryset=Bank.objects.order_by("name"), required=False,
                                   help_text=_("Taken from the loan when a loan is given."))
-    loan = forms.IntegerField(label=_("Loan (number in the loan book)"), required=False, min_value=1)
+    loan = forms.IntegerField(label=_("Loan (number in the loan book)"), required=False, min_value=1,
+                              max_value=2**63 - 1)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, required=False,
                                 min_value=0)
     annual_rate = forms.DecimalField(label=_("Annual rate (%)"), max_digits=6, decimal_places=3, required=False,

@@ -65,13 +65,32 @@ def case_create(*, user, enterprise, element_type, title, summary, body, bank=No
     full_clean_or_raise(case, exclude=("enterprise", "bank", "loan", "element_type", "drafted_by_unit", "created_by"))
     case.save()
     _event(case, action=CaseAction.CREATE, user=user, to_status=CaseStatus.DRAFT)
+    _ask_consent(case, actor=user)
     return case
+
+
+def _ask_consent(case, *, actor):
+    """The enterprise is told that a case about it waits for its consent (a new draft, or a
+    change that ended the consent it had given)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from applications import notifications
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A typical case about your enterprise awaits your consent: %(title)s") % {"title": case.title}
+        body = _("Drafted by %(unit)s. Nothing is published without your consent.") % {
+            "unit": case.drafted_by_unit.name}
+    notifications.send(list(notifications.enterprise_users(case.enterprise_id)), actor=actor, kind="case_consent",
+                       subject=subject, body=body, url=reverse("regulators:case_detail", args=[case.pk]))
 
 
 def _lapse_consent(case, user):
     if CaseConsent.objects.filter(case=case, ended_at__isnull=True).update(
             ended_at=timezone.now(), ended_by=user, end_reason="changed"):
         _event(case, action=CaseAction.CONSENT_LAPSE, user=user)
+        _ask_consent(case, actor=user)
 
 
 def _require_editable(case, user):

@@ -195,7 +195,7 @@ class CasePhotoView(View):
 
 class PublicCaseListView(View):
     def get(self, request):
-        page = Paginator(selectors.cases_published().prefetch_related("photos"), 20).get_page(request.GET.get("page"))
+        page = Paginator(selectors.cases_published(), 20).get_page(request.GET.get("page"))
         return render(request, "regulators/cases/public_list.html", {
             "page_obj": page, "object_list": page.object_list, "is_paginated": page.has_other_pages()})
 

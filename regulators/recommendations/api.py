@@ -4,7 +4,7 @@
 `/api/v1/invitations/`."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -77,6 +77,8 @@ class EntrySerializer(serializers.ModelSerializer):
                   "as_of"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("district", str, description="GB/T 2260 code of a district, e.g. 110108")]))
 class RecommendedViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          viewsets.GenericViewSet):
     """Enterprises on the newest recommended list that still consent: admitted partner banks,
@@ -134,7 +136,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationCreateSerializer(serializers.Serializer):
-    entry = serializers.IntegerField(min_value=1, help_text="id of a row of /api/v1/recommended/")
+    entry = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="id of a row of /api/v1/recommended/")
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
     message = serializers.CharField(max_length=NOTE, required=False, allow_blank=True, default="")
 

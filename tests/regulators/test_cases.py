@@ -57,7 +57,11 @@ def published(world, case):
 # --- drafting -------------------------------------------------------------------------------
 
 def test_a_district_drafts_only_for_its_enterprises(world):
-    draft(world)  # 海淀 for a 海淀 enterprise
+    case = draft(world)  # 海淀 for a 海淀 enterprise
+    # The enterprise is asked for its consent; nobody else hears of it.
+    asked = world.enterprise.notifications.get(kind="case_consent")
+    assert asked.url == reverse("regulators:case_detail", args=[case.pk])
+    assert not world.enterprise_2.notifications.exists()
     with pytest.raises(ApplicationError) as refused:
         draft(world, enterprise=world.ent_2)
     assert refused.value.code == "invalid"
@@ -137,6 +141,7 @@ def test_a_change_of_the_case_ends_the_consent(world, case):
     services.case_consent_give(case=case, user=world.enterprise)
     services.case_update(case=case, user=world.district, title="改过的标题")
     assert case.consents.get().end_reason == "changed"
+    assert world.enterprise.notifications.filter(kind="case_consent").count() == 2  # asked again
     with pytest.raises(TransitionNotAllowed):
         services.case_publish(case=case, user=world.city)
 
@@ -274,3 +279,21 @@ def test_the_enterprise_consents_from_its_page(world, case):
     r = client_for(world, "enterprise_2").post(reverse("regulators:case_consent", args=[case.pk]))
     assert r.status_code == 404  # not its case: like a missing one
     assert case.consents.count() == 1
+
+
+def test_list_pages_run_a_constant_number_of_queries(world):
+    from ..helpers import assert_constant_queries
+
+    def grow():
+        for i in range(3):
+            c = draft(world, title=f"更多案例{i}")
+            services.case_consent_give(case=c, user=world.enterprise)
+            services.case_publish(case=c, user=world.city)
+
+    published = draft(world)
+    services.case_consent_give(case=published, user=world.enterprise)
+    services.case_publish(case=published, user=world.city)
+    assert_constant_queries(client_for(world, "city"), reverse("regulators:case_list"), grow)
+    assert_constant_queries(client_for(world, "district"), reverse("regulators:case_list"), grow)
+    assert_constant_queries(client_for(world, "anonymous"), reverse("regulators:public_case_list"), grow)
+    assert_constant_queries(client_for(world, "officer", api=True), reverse("api:case-list"), grow)

@@ -221,3 +221,25 @@ def test_the_monthly_task_builds_a_list(world):
     services.recommendation_opt_in(user=world.enterprise)
     list_id = recommended_list_build.apply().get()
     assert RecommendedEntry.objects.filter(snapshot_id=list_id, enterprise=world.ent).exists()
+
+
+def test_list_pages_run_a_constant_number_of_queries(world, listed):
+    from ..helpers import assert_constant_queries
+
+    product = bank_services.product_create(actor=world.admin, bank=world.bank, **product_fields())
+    services.invitation_create(user=world.officer, entry=listed.entries.get(), product=product)
+
+    def grow():
+        for _ in range(3):
+            ent = EnterpriseFactory()
+            distinguish(ent, world.district)
+            services.recommendation_opt_in(user=UserFactory(role=Role.ENTERPRISE, enterprise=ent))
+        snapshot = services.recommended_list_build()
+        invited = Invitation.objects.values("enterprise_id")
+        for entry in snapshot.entries.exclude(enterprise__in=invited):
+            services.invitation_create(user=world.officer, entry=entry, product=product)
+
+    assert_constant_queries(client_for(world, "officer"), reverse("regulators:recommended_list"), grow)
+    assert_constant_queries(client_for(world, "city", api=True), reverse("api:recommended-list"), grow)
+    assert_constant_queries(client_for(world, "officer"), reverse("regulators:invitation_list"), grow)
+    assert_constant_queries(client_for(world, "officer", api=True), reverse("api:invitation-list"), grow)
