@@ -25,10 +25,9 @@ def home_cards(user) -> list[dict]:
     Two aggregate queries whatever the data size."""
     from django.db.models import Count, Q
     from django.urls import reverse
-    from django.utils import timezone
 
-    from .choices import Status, VerificationStatus
-    from .selectors import applications_visible_to, notifications_visible_to, verification_requests_visible_to
+    from .choices import Status
+    from .selectors import applications_visible_to, notifications_visible_to
 
     if not user.is_authenticated:
         return []
@@ -62,17 +61,7 @@ def home_cards(user) -> list[dict]:
             {"label": _("Loans contracted or disbursed"), "value": apps["lending"], "url": f"{queue}?phase=lending"},
         ]
     elif user.is_regulator:
-        requests = verification_requests_visible_to(user).filter(status=VerificationStatus.OPEN).aggregate(
-            open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())))
-        if user.role == Role.DISTRICT_REGULATOR:
-            inbox = reverse("regulators:inbox")
-            cards += [
-                {"label": _("Verification requests awaiting your answer"), "value": requests["open"],
-                 "url": f"{inbox}?status=open",
-                 "tone": "warning" if requests["open"] else ""},
-                {"label": _("Of which overdue"), "value": requests["overdue"], "url": f"{inbox}?overdue=true",
-                 "tone": "danger" if requests["overdue"] else ""},
-            ]
+        # The verification-request cards come from regulators/navigation.py.
         cards += [
             {"label": _("Applications under way"), "value": apps["submitted"] + apps["reviewing"] + apps["proposed"],
              "url": f"{queue}?phase=in_progress"},

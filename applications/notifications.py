@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
+from identity.navigation import link_to
 
 from .models import Notification
 
@@ -83,7 +84,7 @@ def notify_verification_asked(request, *, actor):
         body = _("Asked by %(bank)s; answer due %(due)s.\n%(question)s") % {
             "bank": request.application.bank.name, "due": request.due_on, "question": request.question}
     return send(regulators(request.regulator_unit_id), actor=actor, kind="verification_asked", subject=subject,
-                 body=body, url=reverse("regulators:request_detail", args=[request.pk]),
+                 body=body, url=link_to("verification_request", request.pk),
                  verification_request=request)
 
 

@@ -259,30 +259,75 @@ def parse_as_of(value: str | None) -> date | None:
     return day
 
 
+def _catalog():
+    return list(ElementCategory.objects.order_by("order")), {t.pk: t for t in ElementType.objects.all()}
+
+
+def _listings(as_of):
+    return Listing.objects.filter(listed_on__lte=as_of).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=as_of)).order_by("enterprise_id", "listed_on", "id")
+
+
+def _penalties(as_of):
+    floor = rules.lookback_floor(as_of)
+    return Penalty.objects.filter(decided_on__gt=floor, decided_on__lte=as_of).filter(
+        Q(annulled_on__isnull=True) | Q(annulled_on__gt=as_of)).order_by("enterprise_id", "decided_on", "id")
+
+
+def _spotchecks(as_of):
+    floor = rules.lookback_floor(as_of)
+    return SpotCheck.objects.filter(result=SpotCheckResult.FAILED, checked_on__gt=floor, checked_on__lte=as_of).filter(
+        Q(annulled_on__isnull=True) | Q(annulled_on__gt=as_of)).order_by("enterprise_id", "checked_on", "id")
+
+
+def _distinctions(as_of):
+    return Distinction.objects.filter(
+        Q(granted_on__isnull=True) | Q(granted_on__lte=as_of),
+        Q(expires_on__isnull=True) | Q(expires_on__gte=as_of),
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of),
+    ).order_by("enterprise_id", "granted_on", "id")
+
+
 def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> QualityProfile:
     """The quality profile of one enterprise on one date (default: today in Beijing). Six
     queries whatever the enterprise holds."""
     as_of = as_of or today()
     uscc = enterprise.uscc
+    categories, types = _catalog()
+    return _profile_build(uscc, as_of, categories, types,
+                          listings=_listings(as_of).filter(enterprise_id=uscc),
+                          penalties=_penalties(as_of).filter(enterprise_id=uscc),
+                          spotchecks=_spotchecks(as_of).filter(enterprise_id=uscc),
+                          distinctions=_distinctions(as_of).filter(enterprise_id=uscc))
+
+
+def profiles_get(*, enterprise_ids, as_of: date | None = None, chunk: int = 2000) -> dict[str, QualityProfile]:
+    """The quality profiles of many enterprises on one date, by USCC, built by the same rules as
+    `profile_get`: two catalog queries, then four per `chunk` enterprises (never one per
+    enterprise). For set-based work such as the monthly recommended list."""
+    as_of = as_of or today()
+    categories, types = _catalog()
+    ids = list(dict.fromkeys(enterprise_ids))
+    profiles = {}
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        grouped = {}
+        for name, qs in (("listings", _listings(as_of)), ("penalties", _penalties(as_of)),
+                         ("spotchecks", _spotchecks(as_of)), ("distinctions", _distinctions(as_of))):
+            for row in qs.filter(enterprise_id__in=part):
+                grouped.setdefault(row.enterprise_id, {}).setdefault(name, []).append(row)
+        for uscc in part:
+            rows = grouped.get(uscc, {})
+            profiles[uscc] = _profile_build(uscc, as_of, categories, types, listings=rows.get("listings", []),
+                                            penalties=rows.get("penalties", []),
+                                            spotchecks=rows.get("spotchecks", []),
+                                            distinctions=rows.get("distinctions", []))
+    return profiles
+
+
+def _profile_build(uscc, as_of, categories, types, *, listings, penalties, spotchecks, distinctions) -> QualityProfile:
     warn_until = as_of + timedelta(days=expiry_warning_days())
-    categories = list(ElementCategory.objects.order_by("order"))
-    types = {t.pk: t for t in ElementType.objects.all()}
     condition_names = {t.code: t for t in types.values() if t.code in CONDITIONS}
-
-    listings = Listing.objects.filter(enterprise_id=uscc, listed_on__lte=as_of).filter(
-        Q(removed_on__isnull=True) | Q(removed_on__gt=as_of)).order_by("listed_on", "id")
-    floor = rules.lookback_floor(as_of)
-    penalties = Penalty.objects.filter(enterprise_id=uscc, decided_on__gt=floor, decided_on__lte=as_of).filter(
-        Q(annulled_on__isnull=True) | Q(annulled_on__gt=as_of)).order_by("decided_on", "id")
-    spotchecks = SpotCheck.objects.filter(
-        enterprise_id=uscc, result=SpotCheckResult.FAILED, checked_on__gt=floor, checked_on__lte=as_of).filter(
-        Q(annulled_on__isnull=True) | Q(annulled_on__gt=as_of)).order_by("checked_on", "id")
-    distinctions = Distinction.objects.filter(enterprise_id=uscc).filter(
-        Q(granted_on__isnull=True) | Q(granted_on__lte=as_of),
-        Q(expires_on__isnull=True) | Q(expires_on__gte=as_of),
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of),
-    ).order_by("granted_on", "id")
-
     reasons, information = [], []
     for x in listings:
         reason, counts = _listing_reason(x, as_of)

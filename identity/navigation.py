@@ -62,6 +62,18 @@ def home_cards_for(user) -> list[dict]:
             for card in producer(user)]
 
 
+def link_to(name: str, *args) -> str:
+    """The page where an app above shows an object that a lower app only refers to (a
+    notification's link to a verification request): each app may define
+    `LINKS = {name: callable(*args) -> url}` in its navigation, so the lower app never names
+    the upper one's URLs. Empty when no app shows that object."""
+    for module in _navigation_modules():
+        make = getattr(module, "LINKS", {}).get(name)
+        if make is not None:
+            return make(*args)
+    return ""
+
+
 def _app_menus():
     """Apps above identity add their entries in `<app>/navigation.py` as
     `NAV = {role: [(label, url name), ...]}`."""

@@ -12,7 +12,6 @@ from django_filters.views import FilterView
 from applications import selectors
 from applications.files import file_response
 from applications.filters import VerificationRequestFilter
-from applications.forms import AnswerForm
 from applications.services import verification_answer_open, verification_request_answer
 from audit.models import AuditAction
 from audit.views import AuditedReadMixin
@@ -20,6 +19,8 @@ from identity.choices import Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import get_visible_or_404
+
+from .forms import AnswerForm
 
 
 class InboxView(RoleRequiredMixin, FilterView):

@@ -1,0 +1,24 @@
+"""The monthly recommended list (django-celery-beat, Asia/Shanghai): the 1st of each month at 03:00."""
+
+from django.db import migrations
+
+NAME = "regulators: monthly recommended list"
+
+
+def declare(apps, schema_editor):
+    Crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    monthly, _ = Crontab.objects.get_or_create(minute="0", hour="3", day_of_week="*", day_of_month="1",
+                                               month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.update_or_create(name=NAME, defaults={"task": "regulators.recommended_list_build",
+                                                               "crontab": monthly, "enabled": True})
+
+
+def undeclare(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("regulators", "0003_cases_and_recommended_list"),
+                    ("django_celery_beat", "0019_alter_periodictasks_options")]
+    operations = [migrations.RunPython(declare, undeclare)]
