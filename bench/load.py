@@ -112,7 +112,10 @@ urlpatterns = [path("one/<int:pk>/", one), path("page/<int:bank>/", page)]
 
 
 def bare_project(directory: Path, database_url: str) -> Path:
-    subprocess.run([str(ROOT / ".venv/bin/django-admin"), "startproject", "bare", str(directory)], check=True)
+    directory.mkdir(parents=True)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    subprocess.run([str(ROOT / ".venv/bin/django-admin"), "startproject", "bare", str(directory)], check=True,
+                   env=clean)
     db = urlparse(database_url)
     settings = directory / "bare" / "settings.py"
     settings.write_text(settings.read_text() + textwrap.dedent(f"""
