@@ -15,6 +15,7 @@ contract amount, and stage time stamps in order. Rows go in with `elements.sync.
   `grow_demo` runs `loans.services.loans_reconcile` after (or the nightly loans job does)."""
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -118,24 +119,79 @@ def _world() -> _World:
     return _World(products, desk, enterprises, types)
 
 
-def grow(*, applications: int, seed: int = 1, stdout=None) -> dict:
-    """Add `applications` applications; returns how many rows of each kind were written."""
+TABLES = (Application, Claim, Evidence, Authorisation, HistoryEntry, Contract, Disbursement)
+# A load at least this large, and at least as large as what the tables hold, drops their plain
+# secondary indexes first and builds them again at the end (faster than keeping them up to date
+# row by row); unique indexes and those of constraints stay, so every rule holds while loading.
+REINDEX_FROM = 100_000
+
+
+def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None = None) -> dict:
+    """Add `applications` applications; returns how many rows of each kind were written.
+    `reindex`: drop and rebuild the secondary indexes around the load (default: on
+    PostgreSQL for a load of REINDEX_FROM or more that at least doubles the applications)."""
     world = _world()
     rng = random.Random(seed)
     statuses = [s for s, w in MIX for _ in range(w)]
     counts = dict.fromkeys(["applications", "claims", "evidence", "authorisations", "history", "contracts",
                             "disbursements"], 0)
-    left = applications
-    while left > 0:
-        n = min(CHUNK, left)
-        with transaction.atomic():
-            _skip_foreign_key_checks()
-            for key, value in _chunk(world, rng, statuses, n).items():
-                counts[key] += value
-        left -= n
-        if stdout:
-            stdout.write(f"grow_demo: {applications - left}/{applications}")
+    if reindex is None:
+        reindex = applications >= max(REINDEX_FROM, _rows_estimate(Application))
+    dropped = _indexes_drop() if reindex else []
+    try:
+        left = applications
+        while left > 0:
+            n = min(CHUNK, left)
+            with transaction.atomic():
+                _skip_foreign_key_checks()
+                for key, value in _chunk(world, rng, statuses, n).items():
+                    counts[key] += value
+            left -= n
+            if stdout:
+                stdout.write(f"grow_demo: {applications - left}/{applications}")
+    finally:
+        if dropped:
+            started = time.monotonic()
+            _indexes_create(dropped)
+            if stdout:
+                stdout.write(f"grow_demo: {len(dropped)} indexes rebuilt in {time.monotonic() - started:.1f} s")
     return counts
+
+
+def _rows_estimate(model) -> int:
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+                       [model._meta.db_table])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _indexes_drop() -> list[tuple[str, str]]:
+    """Drop the plain (not unique, not a constraint's) indexes of the tables written here;
+    returns (name, definition) of each to build again. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1""", [[m._meta.db_table for m in TABLES]])
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return indexes
+
+
+def _indexes_create(indexes):
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
 
 
 def vacuum():

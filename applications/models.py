@@ -110,7 +110,13 @@ class Application(models.Model):
                    models.Index(fields=["enterprise", "-status_changed_at", "-id"],
                                 name="application_enterprise_list"),
                    models.Index(fields=["-status_changed_at", "-id"], name="application_submitted_list",
-                                condition=models.Q(submitted_at__isnull=False))]
+                                condition=models.Q(submitted_at__isnull=False)),
+                   # The bank's queue filtered by status (pages walk it, count stops in it) and by
+                   # district (the district's enterprises, each an index-only range of the bank).
+                   models.Index(fields=["bank", "status", "-status_changed_at", "-id"],
+                                name="application_bank_status_queue", condition=models.Q(submitted_at__isnull=False)),
+                   models.Index(fields=["enterprise", "bank", "-status_changed_at", "-id"],
+                                name="application_enterprise_bank", condition=models.Q(submitted_at__isnull=False))]
         constraints = [
             models.CheckConstraint(name="application_amount_positive", condition=models.Q(amount__gt=0)),
             models.CheckConstraint(name="application_maker_checker", condition=models.Q(decided_by__isnull=True)

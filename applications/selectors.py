@@ -321,6 +321,16 @@ def claims_matched(application, profile) -> list[ClaimRow]:
     return rows
 
 
+def claims_unconfirmed_without_evidence(application, profile) -> list[str]:
+    """Names of the claims `claims_matched` would not find confirmed (not held on the profile)
+    and that have no evidence, in the same order: what submitting still needs. One query."""
+    held = {e.code for cat in profile.categories for e in cat.elements}
+    with_evidence = Evidence.objects.filter(application_id=application.pk, claim_id=OuterRef("pk"))
+    claims = (application.claims.filter(~Exists(with_evidence)).select_related("element_type")
+              .order_by("element_type__category__order", "element_type__order", "id"))
+    return [c.element_type.name for c in claims if c.element_type.code not in held]
+
+
 def profile_for(enterprise):
     return profile_get(enterprise=enterprise)
 

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from banks import conditions
 from banks import selectors as bank_selectors
 from banks.choices import GuaranteeType
 from elements import services as element_services
@@ -36,7 +38,6 @@ from .choices import (
     ClaimOrigin,
     DocumentKind,
     EvidenceReview,
-    LibraryMatch,
     RepaymentMethod,
     Status,
     VerificationStatus,
@@ -83,16 +84,32 @@ def _check_product(product, *, enterprise, profile=None):
     """A product the enterprise may apply for now: open, of a bank that takes new
     applications, and whose quality conditions its profile meets. Pass the profile when the
     caller has it (it is built only if missing)."""
-    if not bank_selectors.bank_accepts_applications(product.bank):
-        raise ApplicationError(_("%(bank)s does not take new applications at present.") % {"bank": product.bank.name},
-                               {"product": [_("The bank does not take new applications.")]}, code="bank_closed")
+    # Read fresh (the lists may just have changed). An open product is one of an open bank, so
+    # one query answers both in the usual case; the bank is asked only to say which is closed.
     if not bank_selectors.product_accepts_applications(product):
+        if not bank_selectors.bank_accepts_applications(product.bank):
+            raise ApplicationError(_("%(bank)s does not take new applications at present.") % {
+                "bank": product.bank.name}, {"product": [_("The bank does not take new applications.")]},
+                code="bank_closed")
         raise ApplicationError(_("This product is not open to applications."),
                                {"product": [_("The product is not open to applications.")]}, code="product_closed")
-    meets, missing = bank_selectors.product_match(product, profile or profile_get(enterprise=enterprise))
+    meets, missing = bank_selectors.product_match(product, profile or profile_get(enterprise=enterprise),
+                                                  catalog=_CatalogWhenNeeded())
     if not meets:
         raise ApplicationError(_("The enterprise does not meet this product's quality conditions: %(missing)s")
                                % {"missing": " ".join(missing)}, {"product": missing}, code="conditions_not_met")
+
+
+class _CatalogWhenNeeded:
+    """The element catalog's names, read (two queries) only when a message needs one: a
+    profile that meets the product's conditions never does."""
+
+    @cached_property
+    def _catalog(self):
+        return conditions.catalog_load()
+
+    def __getattr__(self, name):
+        return getattr(self._catalog, name)
 
 
 def _check_terms(application):
@@ -492,9 +509,7 @@ def application_transition(*, application, action, user, note="", apply=None) ->
 
 
 def _unconfirmed_without_evidence(app, profile) -> list[str]:
-    rows = selectors.claims_matched(app, profile)
-    return [str(r.claim.element_type.name) for r in rows
-            if r.match != LibraryMatch.CONFIRMED and not r.evidence]
+    return [str(name) for name in selectors.claims_unconfirmed_without_evidence(app, profile)]
 
 
 def application_submit(*, application, user, note="", authorise=False) -> Application:
@@ -702,7 +717,9 @@ def application_contract(*, application, user, number, signed_on=None, amount=No
         # checked just above (the constraints stay in the database).
         full_clean_or_raise(contract, exclude=("application", "bank", "recorded_by"), validate_constraints=False)
         try:
-            with transaction.atomic():
+            # No savepoint of its own: a duplicate number ends the whole step, whose
+            # transaction (the transition's) is rolled back with the error raised here.
+            with transaction.atomic(savepoint=False):
                 contract.save()
         except IntegrityError:
             raise ApplicationError(_("The bank already has a contract with this number."), code="duplicate")

@@ -1,9 +1,11 @@
 """Median time and query count of the application list pages for one bank officer, in process
 (Django test client, no web server), against the configured database. Run after grow_demo:
 
-    DATABASE_URL=postgres://…/jzd_speed_bench .venv/bin/python manage.py shell < bench/lists.py
+    DATABASE_URL=postgres://…/jzd_speed1m .venv/bin/python manage.py shell < bench/lists.py
 
-Set SQL=1 to print the slowest query of each page."""
+Every page of the bank queue the issue names: first, middle and last, the status and district
+filters (first, middle and last page of each), the search, API and HTML. Set SQL=1 to print the
+slowest query of each page, RUNS=n for more than 7 runs a page."""
 
 import os
 import statistics
@@ -17,16 +19,30 @@ from applications.models import Application
 from identity.models import User
 
 u = User.objects.get(username=os.environ.get("BENCH_USER", "demo-officer"))
-n = Application.objects.filter(bank_id=u.bank_id, submitted_at__isnull=False).count()
-print("total", Application.objects.count(), "bank sees", n)
+seen = Application.objects.filter(bank_id=u.bank_id, submitted_at__isnull=False)
+n = seen.count()
+n_status = seen.filter(status="under_review").count()
+n_district = seen.filter(enterprise__district_id="110108").count()
+print("total", Application.objects.count(), "bank sees", n, "under_review", n_status, "district 110108", n_district,
+      "load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 c = Client(SERVER_NAME="localhost")
 c.force_login(u)
-last = (n + 49) // 50
-for url in ["/api/v1/applications/", f"/api/v1/applications/?page={last//2}", f"/api/v1/applications/?page={last}",
-            "/api/v1/applications/?status=under_review", "/api/v1/applications/?district=110108", "/api/v1/applications/?q=北京",
-            "/applications/", f"/applications/?page={last}"]:
+runs = int(os.environ.get("RUNS", "7"))
+
+
+def last(count, size):
+    return max(1, (count + size - 1) // size)
+
+
+urls = []
+for base, size in (("/api/v1/applications/", 50), ("/applications/", 50)):
+    for query, count in (("", n), ("status=under_review&", n_status), ("district=110108&", n_district)):
+        for page in (1, last(count, size) // 2 or 1, last(count, size)):
+            urls.append(f"{base}?{query}page={page}")
+urls.append("/api/v1/applications/?q=北京")
+for url in urls:
     ts = []
-    for _ in range(5):
+    for _ in range(runs):
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as q:
             r = c.get(url, HTTP_ACCEPT="application/json" if "api" in url else "text/html")
@@ -34,4 +50,5 @@ for url in ["/api/v1/applications/", f"/api/v1/applications/?page={last//2}", f"
     slow = max(q.captured_queries, key=lambda x: float(x["time"]))
     if os.environ.get("SQL"):
         print(slow["sql"][:1500])
-    print(r.status_code, url, f"median {statistics.median(ts):.0f} ms", len(q.captured_queries), "queries; slowest", slow["time"])
+    print(r.status_code, url, f"median {statistics.median(ts):.0f} ms", len(q.captured_queries), "queries; slowest",
+          slow["time"], flush=True)

@@ -14,9 +14,9 @@ from elements.signals import library_changed
 @receiver(post_save, sender=Contract, dispatch_uid="loans.contract_signed")
 def contract_signed(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from .services import loan_for_contract
+        from .services import loan_for_new_contract
 
-        loan_for_contract(contract=instance)
+        loan_for_new_contract(contract=instance)
 
 
 @receiver(post_save, sender=Disbursement, dispatch_uid="loans.disbursed")

@@ -94,7 +94,7 @@ def _require_enterprise(loan, user):
 
 # --- the loan and its schedule --------------------------------------------------------------
 
-def _plan(loan):
+def _plan(loan, *, new=False):
     """(Re)write the schedule from the contract, the disbursements and the extension: the
     disbursed principal (the contract amount before any disbursement) from the first
     disbursement (else the signing date) to the maturity."""
@@ -110,7 +110,8 @@ def _plan(loan):
         rows = schedules.rebuild_after_extension(rows, extended_on=loan.extended_on, new_maturity=loan.maturity_on,
                                                  annual_rate=contract.annual_rate, method=loan.repayment_method,
                                                  start=start)
-    Instalment.objects.filter(loan=loan).delete()
+    if not new:
+        Instalment.objects.filter(loan=loan).delete()
     Instalment.objects.bulk_create([Instalment(loan=loan, number=r.number, due_on=r.due_on, principal=r.principal,
                                                interest=r.interest) for r in rows])
 
@@ -128,15 +129,39 @@ def _position(loan, today=None):
     _place(loan, selectors.due_positions(loan_ids=[loan.pk]).get(loan.pk), today or timezone.localdate())
 
 
-def _refresh(loan):
-    agg = Disbursement.objects.filter(contract_id=loan.contract_id).aggregate(total=Sum("amount"), first=Min("date"))
-    loan.disbursed = agg["total"] or Decimal(0)
-    loan.first_disbursed_on = agg["first"]
+def _refresh(loan, *, new=False):
+    """Figures, schedule and next due date from the disbursements. The position reads the
+    saved schedule and repayments only, so the loan is saved once, at the end. `new`: a loan
+    created just now for a contract created just now in the same transaction (no
+    disbursement, no schedule yet: nothing to read or delete)."""
+    if new:
+        loan.disbursed, loan.first_disbursed_on = Decimal(0), None
+    else:
+        agg = Disbursement.objects.filter(contract_id=loan.contract_id).aggregate(total=Sum("amount"),
+                                                                                  first=Min("date"))
+        loan.disbursed = agg["total"] or Decimal(0)
+        loan.first_disbursed_on = agg["first"]
     loan.outstanding = loan.disbursed - loan.repaid_principal
-    loan.save()
-    _plan(loan)
+    _plan(loan, new=new)
     _position(loan)
     loan.save()
+
+
+def _opened(loan, contract, *, new=False) -> Loan:
+    LoanHistory.objects.create(loan=loan, action=LoanAction.OPEN, to_status=loan.status,
+                               actor_id=contract.recorded_by_id, note=_("Contract %(no)s, %(method)s") % {
+                                   "no": contract.number, "method": contract.get_repayment_method_display()})
+    _refresh(loan, new=new)
+    return loan
+
+
+def _new_loan(contract) -> Loan:
+    if Contract.application.is_cached(contract):
+        app = contract.application
+    else:
+        app = Application.objects.only("id", "enterprise_id").get(pk=contract.application_id)
+    return Loan(contract=contract, application_id=app.pk, enterprise_id=app.enterprise_id, bank_id=contract.bank_id,
+                repayment_method=contract.repayment_method, maturity_on=contract.maturity_on)
 
 
 @transaction.atomic
@@ -146,28 +171,38 @@ def loan_for_contract(*, contract) -> Loan:
     existing = Loan.objects.filter(contract_id=contract.pk).first()
     if existing is not None:
         return existing
-    app = Application.objects.only("id", "enterprise_id").get(pk=contract.application_id)
-    loan = Loan(contract=contract, application_id=app.pk, enterprise_id=app.enterprise_id, bank_id=contract.bank_id,
-                repayment_method=contract.repayment_method, maturity_on=contract.maturity_on)
+    loan = _new_loan(contract)
     try:
         with transaction.atomic():
             loan.save()
     except IntegrityError:  # created meanwhile by a concurrent call
         return Loan.objects.get(contract_id=contract.pk)
-    LoanHistory.objects.create(loan=loan, action=LoanAction.OPEN, to_status=loan.status,
-                               actor_id=contract.recorded_by_id, note=_("Contract %(no)s, %(method)s") % {
-                                   "no": contract.number, "method": contract.get_repayment_method_display()})
-    _refresh(loan)
-    return loan
+    return _opened(loan, contract)
 
 
-@transaction.atomic
+def loan_for_new_contract(*, contract) -> Loan:
+    """The loan of a contract created just now, in the caller's transaction (the receiver of
+    the contract's creation): no other transaction can see that contract, so no loan can
+    exist for it yet and none can be created meanwhile; no disbursement can point at it
+    either. What `loan_for_contract` does, without its checks and its savepoints (issue 10:
+    the contract step's queries). In a transaction of its own when the caller has none."""
+    with transaction.atomic(savepoint=False):
+        loan = _new_loan(contract)
+        loan.save()
+        return _opened(loan, contract, new=True)
+
+
 def loan_disbursement_recorded(*, disbursement) -> Loan:
-    """A disbursement was recorded on the contract: the figures and the schedule follow."""
-    loan = loan_for_contract(contract=disbursement.contract)
-    loan = _lock(loan)
-    _refresh(loan)
-    return loan
+    """A disbursement was recorded on the contract: the figures and the schedule follow. In
+    the caller's transaction (the disbursement's) without a savepoint, or in its own."""
+    with transaction.atomic(savepoint=False):
+        loan = (Loan.objects.select_for_update(of=("self",)).select_related("contract", "application", "enterprise",
+                                                                             "bank")
+                .filter(contract_id=disbursement.contract_id).first())
+        if loan is None:  # a contract signed before the loans app, or whose loan was missed
+            loan = _lock(loan_for_contract(contract=disbursement.contract))
+        _refresh(loan)
+        return loan
 
 
 def loans_reconcile() -> int:

@@ -19,14 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--no-loans", action="store_true",
                             help="Do not open the loans of the new contracts (the nightly job will).")
+        parser.add_argument("--keep-indexes", action="store_true",
+                            help="Keep the secondary indexes during a large load (by default they are dropped "
+                                 "and rebuilt when the load at least doubles the applications, PostgreSQL).")
 
-    def handle(self, *args, applications, seed, no_loans, verbosity=1, **options):
+    def handle(self, *args, applications, seed, no_loans, keep_indexes=False, verbosity=1, **options):
         if applications < 1:
             raise CommandError("--applications must be at least 1.")
         started = time.monotonic()
         try:
             counts = grow.grow(applications=applications, seed=seed,
-                               stdout=self.stdout if verbosity > 1 else None)
+                               stdout=self.stdout if verbosity > 1 else None, reindex=False if keep_indexes else None)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"grow_demo: {counts} in {time.monotonic() - started:.1f} s")
