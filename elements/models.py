@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,7 +23,21 @@ from .choices import (
 )
 
 
-class ElementCategory(models.Model):
+class LocalNameMixin:
+    """Catalog entries are named in the page's language: `name_en` in English where it is set,
+    the Chinese `name` otherwise (never the code, never both languages side by side)."""
+
+    @property
+    def local_name(self) -> str:
+        if (translation.get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    def __str__(self):
+        return self.local_name
+
+
+class ElementCategory(LocalNameMixin, models.Model):
     """The five categories of notice §三."""
 
     code = models.CharField(_("code"), max_length=20, primary_key=True)
@@ -36,11 +51,8 @@ class ElementCategory(models.Model):
         verbose_name = _("element category")
         verbose_name_plural = _("element categories")
 
-    def __str__(self):
-        return self.name
 
-
-class ElementType(models.Model):
+class ElementType(LocalNameMixin, models.Model):
     """One element of the catalog (notice §三), maintained by the municipal bureau. Retired
     types keep their records readable; `history` keeps every edit."""
 
@@ -72,9 +84,6 @@ class ElementType(models.Model):
         ordering = ["category__order", "order", "code"]
         verbose_name = _("element type")
         verbose_name_plural = _("element types")
-
-    def __str__(self):
-        return self.name
 
     @property
     def levels_display(self) -> str:
@@ -182,9 +191,9 @@ class Record(models.Model):
                 "feed": self.batch.get_feed_display() if self.batch else "", "batch": self.batch_id,
                 "row": self.row_number}
         if self.source == Source.CLAIM:
-            return _("enterprise claim confirmed by %(user)s") % {"user": self.confirmed_by}
+            return _("enterprise claim confirmed by %(user)s") % {"user": self.confirmed_by.signature if self.confirmed_by else ""}
         if self.source == Source.REGULATOR:
-            return _("entered by %(user)s: %(reason)s") % {"user": self.entered_by, "reason": self.entry_reason}
+            return _("entered by %(user)s: %(reason)s") % {"user": self.entered_by.signature if self.entered_by else "", "reason": self.entry_reason}
         return str(self.get_source_display())
 
 

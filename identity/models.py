@@ -212,6 +212,15 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def signature(self):
+        """The person and the unit, as a confirmation or an entry is signed on pages: 王核实（海淀区市场监督管理局）."""
+        from django.utils import translation
+
+        if (translation.get_language() or "").startswith("en"):
+            return f"{self.display_name} ({self.organization_name})"
+        return f"{self.display_name}（{self.organization_name}）"
+
+    @property
     def organization(self):
         return self.enterprise or self.bank or self.regulator_unit
 
