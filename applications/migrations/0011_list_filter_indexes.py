@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0009_list_order_indexes'),
+        ('applications', '0010_documents'),
     ]
 
     operations = [
