@@ -127,7 +127,13 @@ def authorisation_shown(application) -> Authorisation | None:
 def evidence_visible_to(user) -> QuerySet[Evidence]:
     """The enterprise; the bank under an active authorisation once submitted; the regulator
     unit a verification request on the application was sent to."""
-    qs = Evidence.objects.select_related("application", "claim__element_type", "uploaded_by", "reviewed_by")
+    return _application_files(
+        Evidence.objects.select_related("application", "claim__element_type", "uploaded_by", "reviewed_by"), user)
+
+
+def _application_files(qs, user):
+    """The one door of an application's files (evidence, documents): the enterprise; the bank
+    under an active authorisation once submitted; the regulator unit asked to verify a claim."""
     role = role_of(user)
     if role == Role.ENTERPRISE:
         return qs.filter(application__enterprise_id=user.enterprise_id)
@@ -145,18 +151,7 @@ def documents_visible_to(user) -> QuerySet[Document]:
     """General documents, by the evidence door: the enterprise; the bank under an active
     authorisation once submitted; the regulator unit a verification request on the application
     was sent to."""
-    qs = Document.objects.select_related("application", "uploaded_by")
-    role = role_of(user)
-    if role == Role.ENTERPRISE:
-        return qs.filter(application__enterprise_id=user.enterprise_id)
-    if role in BANK_ROLES:
-        return qs.filter(_authorised_for(user), application__bank_id=user.bank_id,
-                         application__submitted_at__isnull=False)
-    if role == Role.DISTRICT_REGULATOR:
-        asked = VerificationRequest.objects.filter(application_id=OuterRef("application_id"),
-                                                   regulator_unit_id=user.regulator_unit_id)
-        return qs.filter(Exists(asked))
-    return qs.none()
+    return _application_files(Document.objects.select_related("application", "uploaded_by"), user)
 
 
 def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:

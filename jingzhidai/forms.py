@@ -35,19 +35,14 @@ class BootstrapMixin:
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
-class AmountField(forms.DecimalField):
-    """An amount in yuan typed as people type it: "2,000,000", "2，000，000", "200 万元". The
-    label says the unit; the help text says what is understood."""
+class _TypedDecimalField(forms.DecimalField):
+    """A decimal typed as people type it: a text box (separators and units are allowed, which
+    a number box refuses) with the decimal keyboard; `parse(text)` gives the Decimal or None."""
 
     widget = forms.TextInput
-    default_error_messages = {"invalid": _("Enter an amount in yuan, such as 2,000,000 or 200 万元.")}
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 16)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("help_text", _("In yuan; thousands separators and 万元 are understood "
-                                         "(2,000,000 or 200 万元)."))
-        super().__init__(**kwargs)
+    def parse(self, text):
+        raise NotImplementedError
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -57,10 +52,27 @@ class AmountField(forms.DecimalField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        parsed = money.parse_yuan(value)
+        parsed = self.parse(str(value).strip())
         if parsed is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(parsed)
+
+
+class AmountField(_TypedDecimalField):
+    """An amount in yuan: "2,000,000", "2，000，000", "200 万元". The label says the unit; the
+    help text says what is understood."""
+
+    default_error_messages = {"invalid": _("Enter an amount in yuan, such as 2,000,000 or 200 万元.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("help_text", _("In yuan; thousands separators and 万元 are understood "
+                                         "(2,000,000 or 200 万元)."))
+        super().__init__(**kwargs)
+
+    def parse(self, text):
+        return money.parse_yuan(text)
 
 
 class WanAmountField(AmountField):
@@ -73,20 +85,13 @@ class WanAmountField(AmountField):
         kwargs.setdefault("help_text", _("In 10k yuan (万元); thousands separators are understood."))
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
-        parsed = money.parse_amount(text)
-        if parsed is None or (text.endswith("元") and not text.endswith("万元")):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return forms.DecimalField.to_python(self, parsed)
+    def parse(self, text):
+        return None if text.endswith("元") and not text.endswith("万元") else money.parse_amount(text)
 
 
-class RateField(forms.DecimalField):
+class RateField(_TypedDecimalField):
     """An annual rate in percent: "3.45", "3.45%" or "3.45 ％"."""
 
-    widget = forms.TextInput
     default_error_messages = {"invalid": _("Enter the annual rate in percent, such as 3.45.")}
 
     def __init__(self, **kwargs):
@@ -94,18 +99,8 @@ class RateField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 3)
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs["inputmode"] = "decimal"
-        return attrs
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        parsed = money.parse_amount(value)
-        if parsed is None or str(value).strip().endswith(("元", "万")):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(parsed)
+    def parse(self, text):
+        return None if text.endswith(("元", "万")) else money.parse_amount(text)
 
 
 def labelled_errors(form) -> list[str]:
