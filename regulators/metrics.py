@@ -303,6 +303,29 @@ def _group(dimension, prefix, date_field):
 
 
 def _flows(scope: Scope, period: Period, dimension: str | None, rates: list) -> dict:
+    """The flows of `_flows_computed`. For an open period that began before today, the closed
+    days (up to yesterday) are kept (figures_store: one or two queries while valid) and only
+    today onwards is computed: every flow is a sum over events by their own date, so the two
+    parts add up exactly."""
+    today = timezone.localdate()
+    if not (period.date_from < today <= period.date_to):
+        return _flows_computed(scope, period, dimension, rates)
+    closed, live = Period(period.date_from, today - timedelta(days=1)), Period(today, period.date_to)
+    kept = figures_store.stored(f"flows:{dimension}", scope, closed,
+                                lambda: _plain(_flows_computed(scope, closed, dimension, rates)))
+    out = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for part in (kept, _flows_computed(scope, live, dimension, rates)):
+        for k, measures in part.items():
+            for f, v in measures.items():
+                out[k][f] += v or ZERO
+    return out
+
+
+def _plain(flows) -> dict:
+    return {k: dict(v) for k, v in flows.items()}
+
+
+def _flows_computed(scope: Scope, period: Period, dimension: str | None, rates: list) -> dict:
     """{key: {submitted, requested, accepted, decided, approved, rejected, approved_amount,
     rate_sum, rate_n, spread_sum, spread_n, credit, disbursed_amount}}: four queries."""
     out = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -426,9 +449,13 @@ def _total(rows: list[dict]) -> dict:
 # --- figures at a point in time ------------------------------------------------------------------
 
 def _status_at_end(scope, period) -> dict:
-    """Applications submitted in the period by their status at its end: one query."""
-    qs = (_scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
-          .annotate(s=status_at(period.end)).values("s").annotate(n=Count("id")))
+    """Applications submitted in the period by their status at its end: one query. An open
+    period ends today or later: the status at its end is the current one."""
+    qs = _scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
+    if period.date_to >= timezone.localdate():
+        qs = qs.annotate(s=F("status")).values("s").annotate(n=Count("id"))
+    else:
+        qs = qs.annotate(s=status_at(period.end)).values("s").annotate(n=Count("id"))
     counts = {s: 0 for s in Status.values if s != Status.DRAFT}
     for row in qs:
         counts[row["s"] or Status.SUBMITTED] = counts.get(row["s"] or Status.SUBMITTED, 0) + row["n"]

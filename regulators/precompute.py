@@ -21,11 +21,19 @@ def last_closed(today=None) -> list[metrics.Period]:
             metrics.Period.quarter(quarter_end.year, (quarter_end.month - 1) // 3 + 1)]
 
 
+def current(today=None) -> list[metrics.Period]:
+    """This month and this quarter: open, computed live, but their closed days are kept."""
+    today = today or timezone.localdate()
+    return [metrics.Period.month(today.year, today.month),
+            metrics.Period.quarter(today.year, (today.month - 1) // 3 + 1)]
+
+
 def precompute(periods=None, stdout=None) -> int:
     n = 0
+    periods = periods or (last_closed() + current())
     units = list(RegulatorUnit.objects.exclude(kind="municipal").values_list("pk", flat=True))
     banks = list(Bank.objects.values_list("pk", flat=True))
-    for period in periods or last_closed():
+    for period in periods:
         scopes = [metrics.Scope()] + [metrics.Scope(unit=u) for u in units] + [metrics.Scope(bank=b) for b in banks]
         for scope in scopes:
             metrics.dashboard(scope, period, refresh=True)
