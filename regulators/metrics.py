@@ -509,8 +509,12 @@ def _loans_at_end(scope, period, dimension: str | None = None) -> dict:
 def _loans_now(scope, dimension) -> dict:
     """An open period ends today or later: the position at its end is today's, which the loans
     app keeps on each loan (balance, status and classification, written with their history)."""
-    qs = _scoped(Loan.objects.order_by(), scope, "application__").filter(status__in=HELD, outstanding__gt=0)
-    qs = qs.annotate(g=_dim(dimension, "application__") if dimension != "month" else Value("all")).values("g")
+    # The loan carries its enterprise and bank: no join through the application for the scope.
+    qs = _scoped(Loan.objects.order_by(), scope).filter(status__in=HELD, outstanding__gt=0)
+    if dimension in ("product", "purpose"):
+        qs = qs.annotate(g=_dim(dimension, "application__")).values("g")
+    else:
+        qs = qs.annotate(g=_dim(dimension) if dimension != "month" else Value("all")).values("g")
     npl, late = Q(classification__in=NON_PERFORMING), Q(status__in=LATE)
     rows = qs.annotate(loans=Count("id"), balance=Sum("outstanding"), overdue_loans=Count("id", filter=late),
                        overdue_balance=Sum("outstanding", filter=late), npl_loans=Count("id", filter=npl),
