@@ -126,8 +126,10 @@ TABLES = (Application, Claim, Evidence, Authorisation, HistoryEntry, Contract, D
 REINDEX_FROM = 100_000
 
 
-def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None = None) -> dict:
-    """Add `applications` applications; returns how many rows of each kind were written.
+def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None = None,
+         horizon_days: int = 3 * 365) -> dict:
+    """Add `applications` applications created within the last `horizon_days`; returns how many
+    rows of each kind were written.
     `reindex`: drop and rebuild the secondary indexes around the load (default: on
     PostgreSQL for a load of REINDEX_FROM or more that at least doubles the applications)."""
     world = _world()
@@ -144,7 +146,7 @@ def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None 
             n = min(CHUNK, left)
             with transaction.atomic():
                 _skip_foreign_key_checks()
-                for key, value in _chunk(world, rng, statuses, n).items():
+                for key, value in _chunk(world, rng, statuses, n, horizon_days).items():
                     counts[key] += value
             left -= n
             if stdout:
@@ -224,9 +226,9 @@ def _local_day(at):
     return (at + SHANGHAI).date()
 
 
-def _chunk(world, rng, statuses, n) -> dict:
+def _chunk(world, rng, statuses, n, horizon_days=3 * 365) -> dict:
     now = timezone.now()
-    horizon = 3 * 365 * 24 * 3600  # created within the last three years
+    horizon = horizon_days * 24 * 3600  # created within the horizon (three years unless told)
     apps, plans = [], []
     for _ in range(n):
         status = rng.choice(statuses)

@@ -1,2 +1,16 @@
-# Celery finds `<app>.tasks`; each part of the regulators' workspace keeps its tasks in its own module.
+"""Celery tasks: thin, they call regulators code. The nightly schedule is declared in the
+migration `0005_dashboard_precompute` (django-celery-beat)."""
+
+from celery import shared_task
+
+# Each part of the regulators' workspace keeps its tasks in its own module.
 from .recommendations.tasks import recommended_list_build  # noqa: F401
+
+
+@shared_task(name="regulators.dashboard_precompute")
+def dashboard_precompute() -> int:
+    """Nightly (02:30 Asia/Shanghai, after the loans job): the last closed month and quarter for
+    the city, every unit and every bank, recomputed and kept (figures_store)."""
+    from .precompute import precompute
+
+    return precompute()
