@@ -23,9 +23,6 @@ from regulators.reports.choices import FileVariant, ReportStatus
 from regulators.reports.models import Report
 
 from ..helpers import TenantMatrix, client_for
-from .reports_fixtures import october  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("october")
 
 
 def produce(user, kind="monthly", period="2026-10", unit=None):
@@ -48,7 +45,7 @@ def stored(report, fmt, variant=FileVariant.FULL) -> bytes:
     return data
 
 
-def test_district_report_is_produced_archived_and_hashed(world):
+def test_district_report_is_produced_archived_and_hashed(world, october):
     report = produce(world.district)
     assert report.status == ReportStatus.SUCCEEDED and report.progress == 100
     assert report.unit.code == "110108" and report.requested_by == world.district and report.period_closed
@@ -60,7 +57,7 @@ def wan(value):
     return float(Decimal(str(value)) / 10000)
 
 
-def test_report_figures_equal_the_metrics_of_its_scope(world):
+def test_report_figures_equal_the_metrics_of_its_scope(world, october):
     report = produce(world.district)
     scope, period = metrics.Scope(unit=world.district.regulator_unit_id), metrics.Period.month(2026, 10)
     expected = json.loads(json.dumps(metrics.dashboard(scope, period), cls=DjangoJSONEncoder))
@@ -71,7 +68,7 @@ def test_report_figures_equal_the_metrics_of_its_scope(world):
     assert [u["code"] for u in city.figures["by_unit"]][:1] and "by_unit" not in report.figures
 
 
-def test_excel_opens_with_sheets_headers_and_totals_equal_to_the_dashboard(world):
+def test_excel_opens_with_sheets_headers_and_totals_equal_to_the_dashboard(world, october):
     report = produce(world.city)
     d = metrics.dashboard(metrics.Scope(), metrics.Period.month(2026, 10))
     wb = load_workbook(io.BytesIO(stored(report, "xlsx")))
@@ -95,7 +92,7 @@ def test_excel_opens_with_sheets_headers_and_totals_equal_to_the_dashboard(world
     assert units["海淀区市场监督管理局"][submitted_col] == 2 and units["朝阳区市场监督管理局"][submitted_col] == 1
 
 
-def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world):
+def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world, october):
     report = produce(world.district)
     data = stored(report, "pdf")
     text = pdf_text(data)
@@ -105,7 +102,7 @@ def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world):
     assert b"/FontFile2" in data  # the TrueType font is embedded, not referenced
 
 
-def test_regenerating_a_closed_period_makes_a_new_archive_with_the_same_figures(world, flow):
+def test_regenerating_a_closed_period_makes_a_new_archive_with_the_same_figures(world, flow, october):
     from applications import services as app_services
     from applications.choices import Status
 
@@ -181,7 +178,7 @@ class TestPublishedBulletinAccess(TenantMatrix):
         return reverse("regulators:bulletin_detail", args=[obj.pk])
 
 
-def test_banks_get_the_bulletin_never_the_full_report(world):
+def test_banks_get_the_bulletin_never_the_full_report(world, october):
     report = services.report_publish(report=produce(world.city), user=world.city)
     bank = client_for(world, "officer")
     assert bank.get(reverse("regulators:report_detail", args=[report.pk])).status_code == 404
