@@ -118,8 +118,9 @@ def _world() -> _World:
     return _World(products, desk, enterprises, types)
 
 
-def grow(*, applications: int, seed: int = 1, stdout=None) -> dict:
-    """Add `applications` applications; returns how many rows of each kind were written."""
+def grow(*, applications: int, seed: int = 1, stdout=None, horizon_days: int = 3 * 365) -> dict:
+    """Add `applications` applications created within the last `horizon_days`; returns how many
+    rows of each kind were written."""
     world = _world()
     rng = random.Random(seed)
     statuses = [s for s, w in MIX for _ in range(w)]
@@ -130,7 +131,7 @@ def grow(*, applications: int, seed: int = 1, stdout=None) -> dict:
         n = min(CHUNK, left)
         with transaction.atomic():
             _skip_foreign_key_checks()
-            for key, value in _chunk(world, rng, statuses, n).items():
+            for key, value in _chunk(world, rng, statuses, n, horizon_days).items():
                 counts[key] += value
         left -= n
         if stdout:
@@ -168,9 +169,9 @@ def _local_day(at):
     return (at + SHANGHAI).date()
 
 
-def _chunk(world, rng, statuses, n) -> dict:
+def _chunk(world, rng, statuses, n, horizon_days=3 * 365) -> dict:
     now = timezone.now()
-    horizon = 3 * 365 * 24 * 3600  # created within the last three years
+    horizon = horizon_days * 24 * 3600  # created within the horizon (three years unless told)
     apps, plans = [], []
     for _ in range(n):
         status = rng.choice(statuses)
