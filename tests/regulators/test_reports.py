@@ -298,3 +298,39 @@ def test_the_schedule_is_declared_for_beat(db):
 
     task = PeriodicTask.objects.get(task="regulators.reports_schedule")
     assert task.enabled and task.crontab.hour == "3"
+
+
+def test_api_report_waits_then_runs_and_a_retried_post_starts_nothing_new(world):
+    from rest_framework.test import APIClient
+
+    from identity.services import api_token_issue
+
+    api = APIClient()  # a real token: the idempotency middleware knows the caller before DRF does
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=world.city)}")
+    headers = {"Idempotency-Key": "report-2026-10-city"}
+    first = api.post(reverse("api:report-list"), {"kind": "monthly", "period": "2026-10"}, format="json",
+                     headers=headers)
+    assert first.status_code == 202 and first.json()["status"] == "pending" and first.json()["progress"] == 0
+    again = api.post(reverse("api:report-list"), {"kind": "monthly", "period": "2026-10"}, format="json",
+                     headers=headers)
+    assert again.json()["id"] == first.json()["id"] and Report.objects.count() == 1
+    assert again["Idempotent-Replayed"] == "true"
+    rid = first.json()["id"]
+    assert api.get(reverse("api:report-detail", args=[rid])).json()["files"] == []
+    assert api.get(reverse("api:report-file", args=[rid]) + "?format=pdf").status_code == 404  # not ready yet
+    services.report_produce(report_id=rid)
+    assert api.get(reverse("api:report-detail", args=[rid])).json()["progress"] == 100
+
+
+def test_a_failed_production_is_recorded_on_the_report(world, monkeypatch):
+    from regulators.reports import source
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(source, "figures_compute", broken)
+    report = produce(world.district)
+    assert report.status == ReportStatus.FAILED and "database went away" in report.error
+    assert not report.files.exists()
+    page = client_for(world, "district").get(reverse("regulators:report_detail", args=[report.pk]))
+    assert "database went away" in page.content.decode()
