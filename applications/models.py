@@ -104,7 +104,11 @@ class Application(models.Model):
                    models.Index(fields=["enterprise", "-status_changed_at", "-id"],
                                 name="application_enterprise_list"),
                    models.Index(fields=["-status_changed_at", "-id"], name="application_submitted_list",
-                                condition=models.Q(submitted_at__isnull=False))]
+                                condition=models.Q(submitted_at__isnull=False)),
+                   # The regulators' figures select by the date of each stage (regulators.metrics).
+                   *[models.Index(fields=[stamp], name=f"application_{stamp}", condition=models.Q(
+                       **{f"{stamp}__isnull": False})) for stamp in ("submitted_at", "accepted_at", "decided_at",
+                                                                      "disbursed_at", "withdrawn_at")]]
         constraints = [
             models.CheckConstraint(name="application_amount_positive", condition=models.Q(amount__gt=0)),
             models.CheckConstraint(name="application_maker_checker", condition=models.Q(decided_by__isnull=True)
@@ -243,6 +247,9 @@ class HistoryEntry(AppendOnlyModel):
         ordering = ["at", "id"]
         verbose_name = _("history entry")
         verbose_name_plural = _("history entries")
+        # The regulators' complaints figures: returns and rejections by date (regulators.metrics).
+        indexes = [models.Index(fields=["at"], name="history_returns_rejections",
+                                condition=models.Q(action__in=["return", "reject"]))]
 
     def __str__(self):
         return f"{self.application_id} {self.from_status} → {self.to_status}"

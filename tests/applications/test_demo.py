@@ -28,11 +28,11 @@ def test_demo_world(demo, client):
     assert any(bank_selectors.product_match(p, profile)[0] for p in products)
     statuses = set(Application.objects.filter(enterprise=ent).values_list("status", flat=True))
     assert {Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISBURSED, Status.DRAFT} <= statuses
-    vr = VerificationRequest.objects.get()
+    vr = VerificationRequest.objects.get(status=VerificationStatus.OPEN)  # the year of history's are answered
     assert vr.status == VerificationStatus.OPEN and vr.regulator_unit == demo["demo-district"].regulator_unit
-    count = Application.objects.count()
+    count, asked = Application.objects.count(), VerificationRequest.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert Application.objects.count() == count and VerificationRequest.objects.count() == 1
+    assert Application.objects.count() == count and VerificationRequest.objects.count() == asked
     demo = {u.username: u for u in User.objects.filter(username__startswith="demo-")}  # passwords were reset
 
     pages = {
@@ -55,8 +55,10 @@ def test_demo_world(demo, client):
     queue = client.get(reverse("applications:list")).content.decode()
     # The applications demo's three, plus those behind the loans demo's loans.
     held = Application.objects.filter(bank=demo["demo-officer"].bank, submitted_at__isnull=False).count()
-    assert held >= 3 and queue.count('data-testid="application-row"') == held
+    assert held >= 3 and queue.count('data-testid="application-row"') == min(held, 50)  # a page of 50
     client.force_login(demo["demo-district"])
-    assert client.get(reverse("regulators:inbox")).content.decode().count('data-testid="request-row"') == 1
+    inbox = client.get(reverse("regulators:inbox")).content.decode()
+    asked = VerificationRequest.objects.filter(regulator_unit=demo["demo-district"].regulator_unit).count()
+    assert inbox.count('data-testid="request-row"') == min(asked, 50) and asked >= 1
     client.force_login(demo["demo-enterprise"])
     assert 'type="radio" name="product"' in client.get(reverse("applications:create")).content.decode()

@@ -194,19 +194,52 @@ def test_excel_text_never_starts_a_formula(q3, world):
 
 def test_the_dashboard_runs_a_constant_number_of_queries(q3, world, product):
     with CaptureQueriesContext(connection) as before:
-        metrics.dashboard(Scope(), Period(*Q3))
+        metrics.compute_dashboard(Scope(), Period(*Q3))
     from applications.models import Application
 
     for a in list(Application.objects.all()):
         a.pk = None
         a.save()
     with CaptureQueriesContext(connection) as after:
-        metrics.dashboard(Scope(), Period(*Q3))
+        metrics.compute_dashboard(Scope(), Period(*Q3))
     assert len(after) == len(before)
 
 
 def test_query_count_is_pinned(q3, django_assert_num_queries):
     with django_assert_num_queries(47):
-        metrics.dashboard(Scope(), Period(*Q3))
+        metrics.compute_dashboard(Scope(), Period(*Q3))
     with django_assert_num_queries(16):
-        metrics.bank_evaluation(Period(*Q3))
+        metrics._bank_evaluation(Period(*Q3))
+
+
+def test_a_closed_period_is_kept_until_a_row_dated_within_it_arrives(q3, world, django_assert_num_queries):
+    from datetime import date
+    from decimal import Decimal
+
+    from loans.models import Repayment
+
+    period = Period(*Q3)
+    first = metrics.dashboard(Scope(), period)
+    with django_assert_num_queries(1):  # the watermark only
+        assert metrics.dashboard(Scope(), period) == first
+    # A repayment dated after the period: the kept figures stay (watermark + one check).
+    Repayment.objects.create(loan=q3.l3, bank=q3.l3.bank, date=date(2026, 11, 2), principal=Decimal("1000"),
+                             interest=Decimal("0"), reference="LATE-1", source="page")
+    with django_assert_num_queries(2):
+        assert metrics.dashboard(Scope(), period) == first
+    # A backdated one (dated inside the period): recomputed, the outstanding balance moves.
+    Repayment.objects.create(loan=q3.l3, bank=q3.l3.bank, date=date(2026, 9, 29), principal=Decimal("100000"),
+                             interest=Decimal("0"), reference="BACK-1", source="page")
+    again = metrics.dashboard(Scope(), period)
+    assert again["amounts"]["outstanding"] == first["amounts"]["outstanding"] - Decimal("100000")
+    assert again == metrics.compute_dashboard(Scope(), period)
+
+
+def test_the_nightly_precompute_keeps_the_last_closed_periods(q3, world):
+    from datetime import date
+
+    from regulators.precompute import last_closed, precompute
+
+    assert last_closed(date(2026, 12, 1)) == [Period(date(2026, 11, 1), date(2026, 11, 30)),
+                                              Period(date(2026, 7, 1), date(2026, 9, 30))]
+    assert precompute([Period(*Q3)]) > 3

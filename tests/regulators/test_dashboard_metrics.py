@@ -181,3 +181,27 @@ def test_period_parsing():
     for bad in ("2026-13", "2026-Q5", "26", ""):
         with pytest.raises(ValueError):
             Period.parse(bad)
+
+
+def test_an_open_period_adds_its_kept_closed_days_to_today(q3, world):
+    """From Q3 to today: the days up to yesterday are kept, today is computed; the sum is exact,
+    and the status at the end of an open period is the current one."""
+    from django.utils import timezone
+
+    from applications.models import Application
+
+    today = timezone.localdate()
+    period = Period(Q3[0], today)
+    rates = metrics.lpr_rates()
+    for dim in (None, "bank", "month", "category"):
+        whole = metrics._flows_computed(Scope(), period, dim, rates)
+        for _ in range(2):  # computed, then kept
+            split = metrics._flows(Scope(), period, dim, rates)
+            assert {k: {f: v for f, v in m.items() if v} for k, m in split.items()} == \
+                {k: {f: v for f, v in m.items() if v} for k, m in whole.items()}, dim
+    new = Application.objects.get(pk=q3.a4.pk)
+    new.pk, new.created_at, new.submitted_at = None, timezone.now(), timezone.now()  # submitted today
+    new.save()
+    f = metrics.dashboard(Scope(), period)
+    assert f["applications"]["submitted"] == 6  # A1, A2, A3, A4, A7 in Q3 (kept), one today (A5 was June)
+    assert f["applications"]["by_status"]["under_review"] >= 1  # A4's current status
