@@ -1,5 +1,5 @@
 """Celery tasks: thin, they call regulators code. The nightly schedule is declared in the
-migration `0005_dashboard_precompute` (django-celery-beat)."""
+migration `0001_dashboard_precompute` (django-celery-beat)."""
 
 from celery import shared_task
 

@@ -55,6 +55,8 @@ def _styles():
         "body": ParagraphStyle("body", fontSize=9.5, leading=13, **base),
         "cell": ParagraphStyle("cell", fontSize=8.5, leading=11, **base),
         "small_cell": ParagraphStyle("small_cell", fontSize=7, leading=9, **base),
+        "head": ParagraphStyle("head", fontSize=8.5, leading=11, textColor=colors.white, **base),
+        "small_head": ParagraphStyle("small_head", fontSize=7, leading=9, textColor=colors.white, **base),
         "small": ParagraphStyle("small", fontSize=8, leading=10, textColor=colors.grey, **base),
     }
 
@@ -82,8 +84,9 @@ def _chart(chart) -> Drawing:
     labels = [str(label)[:8] for label in chart["labels"]]
     series = [[float(v or 0) for v in s["values"]] for s in chart["series"]]
     plot = HorizontalLineChart() if chart["kind"] == "line" else VerticalBarChart()
-    plot.x, plot.y = 15 * mm, 18 * mm
-    plot.width, plot.height = CHART_WIDTH - 25 * mm, CHART_HEIGHT - 30 * mm
+    legend_room = 38 * mm if len(series) > 1 else 0
+    plot.x, plot.y = 24 * mm, 18 * mm
+    plot.width, plot.height = CHART_WIDTH - 30 * mm - legend_room, CHART_HEIGHT - 30 * mm
     plot.data = series or [[0]]
     plot.categoryAxis.categoryNames = labels or [""]
     plot.categoryAxis.labels.fontName = FONT
@@ -93,6 +96,7 @@ def _chart(chart) -> Drawing:
     plot.valueAxis.labels.fontName = FONT
     plot.valueAxis.labels.fontSize = 7
     plot.valueAxis.valueMin = 0
+    plot.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
     peak = max((max(s) for s in series if s), default=0)
     plot.valueAxis.valueMax = peak * 1.15 if peak > 0 else 1
     for i in range(len(series)):
@@ -108,7 +112,7 @@ def _chart(chart) -> Drawing:
     if len(series) > 1:
         legend = Legend()
         legend.fontName, legend.fontSize = FONT, 7
-        legend.x, legend.y = CHART_WIDTH - 45 * mm, CHART_HEIGHT - 6 * mm
+        legend.x, legend.y = CHART_WIDTH - legend_room + 6 * mm, CHART_HEIGHT - 14 * mm
         legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], str(s["name"])) for i, s in enumerate(chart["series"])]
         drawing.add(legend)
     return drawing
@@ -128,7 +132,8 @@ def render_pdf(content) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=content["title"], author="京质贷 Jingzhidai",
-                            subject=f"{content['scope']} {content['period']}", creator="京质贷 Jingzhidai")
+                            subject=f"{content['scope']} {content['period']}", creator="京质贷 Jingzhidai",
+                            initialFontName=FONT, initialFontSize=9)
     story = [Paragraph(content["title"], st["title"]),
              Paragraph(f"{content['scope']} · {content['period']}（{content['start']} — {content['end']}）", st["body"]),
              Paragraph(_("Produced %(when)s · requested by %(who)s") % {"when": content["generated"],
@@ -153,10 +158,11 @@ def render_pdf(content) -> bytes:
         columns = [table["columns"][i] for i in shown]
         small = len(columns) > 6
         cell = st["small_cell"] if small else st["cell"]
+        head_style = st["small_head"] if small else st["head"]
         header = []
         for c in columns:
             unit = {"wan": _("10k yuan"), "days": _("days")}.get(c["unit"], "")
-            header.append(Paragraph(f"{c['label']}{'（' + unit + '）' if unit else ''}", cell))
+            header.append(Paragraph(f"{c['label']}{'（' + unit + '）' if unit else ''}", head_style))
         data = [header]
         body = list(table["rows"]) + ([table["total"]] if table.get("total") is not None else [])
         for row in body:

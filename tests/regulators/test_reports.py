@@ -23,9 +23,6 @@ from regulators.reports.choices import FileVariant, ReportStatus
 from regulators.reports.models import Report
 
 from ..helpers import TenantMatrix, client_for
-from .reports_fixtures import october  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("october")
 
 
 def produce(user, kind="monthly", period="2026-10", unit=None):
@@ -48,7 +45,7 @@ def stored(report, fmt, variant=FileVariant.FULL) -> bytes:
     return data
 
 
-def test_district_report_is_produced_archived_and_hashed(world):
+def test_district_report_is_produced_archived_and_hashed(world, october):
     report = produce(world.district)
     assert report.status == ReportStatus.SUCCEEDED and report.progress == 100
     assert report.unit.code == "110108" and report.requested_by == world.district and report.period_closed
@@ -60,7 +57,7 @@ def wan(value):
     return float(Decimal(str(value)) / 10000)
 
 
-def test_report_figures_equal_the_metrics_of_its_scope(world):
+def test_report_figures_equal_the_metrics_of_its_scope(world, october):
     report = produce(world.district)
     scope, period = metrics.Scope(unit=world.district.regulator_unit_id), metrics.Period.month(2026, 10)
     expected = json.loads(json.dumps(metrics.dashboard(scope, period), cls=DjangoJSONEncoder))
@@ -71,7 +68,7 @@ def test_report_figures_equal_the_metrics_of_its_scope(world):
     assert [u["code"] for u in city.figures["by_unit"]][:1] and "by_unit" not in report.figures
 
 
-def test_excel_opens_with_sheets_headers_and_totals_equal_to_the_dashboard(world):
+def test_excel_opens_with_sheets_headers_and_totals_equal_to_the_dashboard(world, october):
     report = produce(world.city)
     d = metrics.dashboard(metrics.Scope(), metrics.Period.month(2026, 10))
     wb = load_workbook(io.BytesIO(stored(report, "xlsx")))
@@ -95,7 +92,7 @@ def test_excel_opens_with_sheets_headers_and_totals_equal_to_the_dashboard(world
     assert units["海淀区市场监督管理局"][submitted_col] == 2 and units["朝阳区市场监督管理局"][submitted_col] == 1
 
 
-def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world):
+def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world, october):
     report = produce(world.district)
     data = stored(report, "pdf")
     text = pdf_text(data)
@@ -105,7 +102,7 @@ def test_pdf_has_chinese_scope_name_and_figures_in_an_embedded_font(world):
     assert b"/FontFile2" in data  # the TrueType font is embedded, not referenced
 
 
-def test_regenerating_a_closed_period_makes_a_new_archive_with_the_same_figures(world, flow):
+def test_regenerating_a_closed_period_makes_a_new_archive_with_the_same_figures(world, flow, october):
     from applications import services as app_services
     from applications.choices import Status
 
@@ -181,7 +178,7 @@ class TestPublishedBulletinAccess(TenantMatrix):
         return reverse("regulators:bulletin_detail", args=[obj.pk])
 
 
-def test_banks_get_the_bulletin_never_the_full_report(world):
+def test_banks_get_the_bulletin_never_the_full_report(world, october):
     report = services.report_publish(report=produce(world.city), user=world.city)
     bank = client_for(world, "officer")
     assert bank.get(reverse("regulators:report_detail", args=[report.pk])).status_code == 404
@@ -301,3 +298,39 @@ def test_the_schedule_is_declared_for_beat(db):
 
     task = PeriodicTask.objects.get(task="regulators.reports_schedule")
     assert task.enabled and task.crontab.hour == "3"
+
+
+def test_api_report_waits_then_runs_and_a_retried_post_starts_nothing_new(world):
+    from rest_framework.test import APIClient
+
+    from identity.services import api_token_issue
+
+    api = APIClient()  # a real token: the idempotency middleware knows the caller before DRF does
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=world.city)}")
+    headers = {"Idempotency-Key": "report-2026-10-city"}
+    first = api.post(reverse("api:report-list"), {"kind": "monthly", "period": "2026-10"}, format="json",
+                     headers=headers)
+    assert first.status_code == 202 and first.json()["status"] == "pending" and first.json()["progress"] == 0
+    again = api.post(reverse("api:report-list"), {"kind": "monthly", "period": "2026-10"}, format="json",
+                     headers=headers)
+    assert again.json()["id"] == first.json()["id"] and Report.objects.count() == 1
+    assert again["Idempotent-Replayed"] == "true"
+    rid = first.json()["id"]
+    assert api.get(reverse("api:report-detail", args=[rid])).json()["files"] == []
+    assert api.get(reverse("api:report-file", args=[rid]) + "?format=pdf").status_code == 404  # not ready yet
+    services.report_produce(report_id=rid)
+    assert api.get(reverse("api:report-detail", args=[rid])).json()["progress"] == 100
+
+
+def test_a_failed_production_is_recorded_on_the_report(world, monkeypatch):
+    from regulators.reports import source
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(source, "figures_compute", broken)
+    report = produce(world.district)
+    assert report.status == ReportStatus.FAILED and "database went away" in report.error
+    assert not report.files.exists()
+    page = client_for(world, "district").get(reverse("regulators:report_detail", args=[report.pk]))
+    assert "database went away" in page.content.decode()

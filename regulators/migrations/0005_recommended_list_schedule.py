@@ -19,6 +19,6 @@ def undeclare(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("regulators", "0003_cases_and_recommended_list"),
+    dependencies = [("regulators", "0004_cases_and_recommended_list"),
                     ("django_celery_beat", "0019_alter_periodictasks_options")]
     operations = [migrations.RunPython(declare, undeclare)]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = False
 
     dependencies = [
-        ('regulators', '0002_report_schedule'),
+        ('regulators', '0003_report_schedule'),
         ('banks', '0006_free_text_limits'),
         ('elements', '0008_free_text_limits'),
         ('identity', '0008_enterprise_statuses_and_non_legal_person'),

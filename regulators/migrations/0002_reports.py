@@ -8,10 +8,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('identity', '0008_enterprise_statuses_and_non_legal_person'),
+        ('regulators', '0001_dashboard_precompute'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

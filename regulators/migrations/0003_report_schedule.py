@@ -21,5 +21,5 @@ def undeclare(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("regulators", "0001_reports"), ("django_celery_beat", "0019_alter_periodictasks_options")]
+    dependencies = [("regulators", "0002_reports"), ("django_celery_beat", "0019_alter_periodictasks_options")]
     operations = [migrations.RunPython(declare, undeclare)]

@@ -20,6 +20,5 @@ def undeclare(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("regulators", "0004_recommended_list_schedule"),
-                    ("django_celery_beat", "0019_alter_periodictasks_options")]
+    dependencies = [("django_celery_beat", "0019_alter_periodictasks_options")]
     operations = [migrations.RunPython(declare, undeclare)]
