@@ -243,3 +243,10 @@ def test_list_pages_run_a_constant_number_of_queries(world, listed):
     assert_constant_queries(client_for(world, "city", api=True), reverse("api:recommended-list"), grow)
     assert_constant_queries(client_for(world, "officer"), reverse("regulators:invitation_list"), grow)
     assert_constant_queries(client_for(world, "officer", api=True), reverse("api:invitation-list"), grow)
+
+
+def test_the_monthly_build_is_scheduled(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="regulators.recommended_list_build")
+    assert task.enabled and task.crontab.day_of_month == "1" and str(task.crontab.timezone) == "Asia/Shanghai"
