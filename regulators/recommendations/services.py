@@ -103,6 +103,16 @@ def recommended_list_build(*, user=None, as_of=None) -> RecommendedList:
     return snapshot
 
 
+def recommended_list_request(*, user) -> None:
+    """The municipal bureau asks for a list now: built by a worker after this transaction
+    commits (at Beijing scale a build takes longer than a web request may)."""
+    if role_of(user) != Role.CITY_REGULATOR:
+        raise _forbidden(_("Only the municipal bureau builds the recommended list."))
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.recommended_list_build.delay(user_id=user.pk))
+
+
 @transaction.atomic
 def invitation_create(*, user, entry, product=None, message="") -> Invitation:
     """A partner bank invites an enterprise of the current list to apply. One open invitation

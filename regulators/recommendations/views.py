@@ -71,9 +71,9 @@ class RecommendedListBuildView(RoleRequiredMixin, View):
     roles = (Role.CITY_REGULATOR,)
 
     def post(self, request):
-        snapshot = services.recommended_list_build(user=request.user)
-        messages.success(request, _("The recommended list is built: %(n)s enterprises.") % {
-            "n": snapshot.entries_count})
+        services.recommended_list_request(user=request.user)
+        messages.success(request, _("The recommended list is being built; it replaces the list shown here when "
+                                    "it is ready."))
         return redirect("regulators:recommended_list")
 
 

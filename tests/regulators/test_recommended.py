@@ -20,7 +20,12 @@ from elements.selectors import profile_get, profiles_get
 from identity.choices import Role
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 from regulators.recommendations import services
-from regulators.recommendations.models import Invitation, RecommendationConsent, RecommendedEntry
+from regulators.recommendations.models import (
+    Invitation,
+    RecommendationConsent,
+    RecommendedEntry,
+    RecommendedList,
+)
 
 from ..applications.conftest import HELD, product_fields
 from ..factories import EnterpriseFactory, UserFactory
@@ -175,13 +180,21 @@ def test_an_enterprise_that_did_not_opt_in_cannot_be_invited(world, listed):
     assert refused.value.status_code == 404
 
 
-def test_only_the_municipal_bureau_builds_on_demand(world):
+def test_only_the_municipal_bureau_builds_on_demand(world, django_capture_on_commit_callbacks):
     for who in ("district", "officer", "enterprise", "admin"):
         with pytest.raises(ApplicationError):
             services.recommended_list_build(user=world.users[who])
-    r = client_for(world, "city", api=True).post(reverse("api:recommended-list-list"))
-    assert r.status_code == 201
+        with pytest.raises(ApplicationError):
+            services.recommended_list_request(user=world.users[who])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client_for(world, "city", api=True).post(reverse("api:recommended-list-list"))
+    assert r.status_code == 202 and r.json() == {"status": "queued"}
+    assert RecommendedList.objects.get().built_by == world.city  # built by the (eager) worker
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client_for(world, "city").post(reverse("regulators:recommended_build"))
+    assert r.status_code == 302 and RecommendedList.objects.count() == 2
     assert client_for(world, "district", api=True).post(reverse("api:recommended-list-list")).status_code == 403
+    assert client_for(world, "district").post(reverse("regulators:recommended_build")).status_code == 403
 
 
 def test_opting_out_without_consent_is_a_conflict(world):
