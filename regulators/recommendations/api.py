@@ -87,6 +87,7 @@ class RecommendedViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.recommended_entries_visible_to)
     serializer_class = EntrySerializer
     queryset = RecommendedEntry.objects.none()
+    audit_reads = frozenset({"list", "retrieve"})  # regulators' reads of enterprises' summaries
 
     def scoped(self, queryset):
         district = self.request.query_params.get("district", "") if self.action == "list" else ""

@@ -263,3 +263,15 @@ def test_the_monthly_build_is_scheduled(db):
 
     task = PeriodicTask.objects.get(task="regulators.recommended_list_build")
     assert task.enabled and task.crontab.day_of_month == "1" and str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+def test_regulators_reads_of_the_list_are_audited(world, listed):
+    from audit.models import AuditEvent
+
+    client_for(world, "city").get(reverse("regulators:recommended_list"))
+    client_for(world, "district", api=True).get(reverse("api:recommended-list"))
+    entry = listed.entries.get()
+    client_for(world, "city").get(reverse("regulators:recommended_entry", args=[entry.pk]))
+    rows = AuditEvent.objects.filter(object_type="regulators.recommendedentry")
+    assert sorted(rows.values_list("user_id", flat=True)) == sorted([world.city.pk, world.district.pk, world.city.pk])
+    assert rows.filter(object_id=str(entry.pk)).count() == 1
