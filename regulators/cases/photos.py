@@ -59,6 +59,8 @@ def photo_clean(uploaded) -> CleanPhoto:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         _refuse(_("The photo could not be read as an image."), code="file_unreadable")
+    except Exception:  # noqa: BLE001 - a decoder's surprise on a crafted file is a refusal, never a 500
+        _refuse(_("The photo could not be read as an image."), code="file_unreadable")
     data = out.getvalue()
     name = checked.name
     return CleanPhoto(name=name, extension=extension, content_type=checked.content_type, size=len(data),

@@ -87,10 +87,15 @@ class RecommendedViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.recommended_entries_visible_to)
     serializer_class = EntrySerializer
     queryset = RecommendedEntry.objects.none()
+    audit_reads = frozenset({"list", "retrieve"})  # regulators' reads of enterprises' summaries
 
     def scoped(self, queryset):
         district = self.request.query_params.get("district", "") if self.action == "list" else ""
         return queryset.filter(district_id=district[:6]) if district else queryset
+
+
+class QueuedSerializer(serializers.Serializer):
+    status = serializers.CharField()
 
 
 class ListSerializer(serializers.ModelSerializer):
@@ -103,16 +108,17 @@ class ListSerializer(serializers.ModelSerializer):
 
 class RecommendedListViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              viewsets.GenericViewSet):
-    """The dated snapshots (regulators and admins); POST: the municipal bureau builds one now."""
+    """The dated snapshots (regulators and admins); POST: the municipal bureau asks for one now
+    (202: a worker builds it; it appears in this list when done)."""
 
     scope = staticmethod(selectors.recommended_lists_visible_to)
     serializer_class = ListSerializer
     queryset = RecommendedList.objects.none()
 
-    @extend_schema(request=None, responses={201: ListSerializer})
+    @extend_schema(request=None, responses={202: QueuedSerializer})
     def create(self, request):
-        snapshot = services.recommended_list_build(user=request.user)
-        return Response(ListSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+        services.recommended_list_request(user=request.user)
+        return Response({"status": "queued"}, status=status.HTTP_202_ACCEPTED)
 
 
 class InvitationSerializer(serializers.ModelSerializer):

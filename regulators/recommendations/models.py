@@ -65,6 +65,9 @@ class RecommendedEntry(models.Model):
         verbose_name = _("recommended enterprise")
         verbose_name_plural = _("recommended enterprises")
         constraints = [models.UniqueConstraint(fields=["snapshot", "enterprise"], name="one_entry_per_list")]
+        # The list's order within a snapshot: a page is read from the index, not sorted.
+        indexes = [models.Index(fields=["snapshot", "district", "enterprise_name", "id"],
+                                name="recommended_entry_order")]
 
     def __str__(self):
         return self.enterprise_name

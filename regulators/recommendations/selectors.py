@@ -32,7 +32,7 @@ def recommended_lists_visible_to(user) -> QuerySet[RecommendedList]:
 
 
 def _entries(list_id):
-    return RecommendedEntry.objects.select_related("district", "enterprise", "snapshot").filter(
+    return RecommendedEntry.objects.select_related("district", "snapshot").filter(
         snapshot_id=list_id, consent__ended_at__isnull=True)
 
 

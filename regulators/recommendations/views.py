@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.models import District
 from identity.views import RoleRequiredMixin
@@ -47,8 +48,9 @@ class MyRecommendationView(RoleRequiredMixin, View):
         return redirect("regulators:recommendation_mine")
 
 
-class RecommendedListView(RoleRequiredMixin, View):
+class RecommendedListView(AuditedReadMixin, RoleRequiredMixin, View):
     roles = LIST_ROLES
+    audit_object_type = "regulators.recommendedentry"
 
     def get(self, request):
         user = request.user
@@ -71,17 +73,19 @@ class RecommendedListBuildView(RoleRequiredMixin, View):
     roles = (Role.CITY_REGULATOR,)
 
     def post(self, request):
-        snapshot = services.recommended_list_build(user=request.user)
-        messages.success(request, _("The recommended list is built: %(n)s enterprises.") % {
-            "n": snapshot.entries_count})
+        services.recommended_list_request(user=request.user)
+        messages.success(request, _("The recommended list is being built; it replaces the list shown here when "
+                                    "it is ready."))
         return redirect("regulators:recommended_list")
 
 
-class RecommendedEntryView(RoleRequiredMixin, View):
+class RecommendedEntryView(AuditedReadMixin, RoleRequiredMixin, View):
     """One enterprise of the list, with its five-category summary; banks invite it from here."""
 
     roles = LIST_ROLES
     template_name = "regulators/recommendations/entry.html"
+    audit_object_type = "regulators.recommendedentry"
+    audit_object_kwarg = "pk"
 
     def _render(self, request, entry, form=None, status=200):
         user = request.user

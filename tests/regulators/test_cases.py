@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from elements.models import ElementType
@@ -297,3 +298,24 @@ def test_list_pages_run_a_constant_number_of_queries(world):
     assert_constant_queries(client_for(world, "district"), reverse("regulators:case_list"), grow)
     assert_constant_queries(client_for(world, "anonymous"), reverse("regulators:public_case_list"), grow)
     assert_constant_queries(client_for(world, "officer", api=True), reverse("api:case-list"), grow)
+
+
+def test_orphaned_photos_are_swept_and_kept_ones_stay(world, case):
+    import os
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django_celery_beat.models import PeriodicTask
+
+    from regulators.tasks import case_photos_sweep
+
+    kept = services.case_photo_add(case=case, user=world.district, uploaded=photo())
+    month = kept.file.name.rsplit("/", 1)[0]
+    orphan = default_storage.save(f"{month}/orphan.jpg", ContentFile(jpeg_bytes()))
+    old = (timezone.now() - timedelta(days=2)).timestamp()
+    for name in (orphan, kept.file.name):
+        os.utime(default_storage.path(name), (old, old))
+    assert case_photos_sweep.apply().get() == 1
+    assert not default_storage.exists(orphan) and default_storage.exists(kept.file.name)
+    assert PeriodicTask.objects.get(task="regulators.case_photos_sweep").enabled

@@ -20,7 +20,12 @@ from elements.selectors import profile_get, profiles_get
 from identity.choices import Role
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 from regulators.recommendations import services
-from regulators.recommendations.models import Invitation, RecommendationConsent, RecommendedEntry
+from regulators.recommendations.models import (
+    Invitation,
+    RecommendationConsent,
+    RecommendedEntry,
+    RecommendedList,
+)
 
 from ..applications.conftest import HELD, product_fields
 from ..factories import EnterpriseFactory, UserFactory
@@ -175,13 +180,21 @@ def test_an_enterprise_that_did_not_opt_in_cannot_be_invited(world, listed):
     assert refused.value.status_code == 404
 
 
-def test_only_the_municipal_bureau_builds_on_demand(world):
+def test_only_the_municipal_bureau_builds_on_demand(world, django_capture_on_commit_callbacks):
     for who in ("district", "officer", "enterprise", "admin"):
         with pytest.raises(ApplicationError):
             services.recommended_list_build(user=world.users[who])
-    r = client_for(world, "city", api=True).post(reverse("api:recommended-list-list"))
-    assert r.status_code == 201
+        with pytest.raises(ApplicationError):
+            services.recommended_list_request(user=world.users[who])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client_for(world, "city", api=True).post(reverse("api:recommended-list-list"))
+    assert r.status_code == 202 and r.json() == {"status": "queued"}
+    assert RecommendedList.objects.get().built_by == world.city  # built by the (eager) worker
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client_for(world, "city").post(reverse("regulators:recommended_build"))
+    assert r.status_code == 302 and RecommendedList.objects.count() == 2
     assert client_for(world, "district", api=True).post(reverse("api:recommended-list-list")).status_code == 403
+    assert client_for(world, "district").post(reverse("regulators:recommended_build")).status_code == 403
 
 
 def test_opting_out_without_consent_is_a_conflict(world):
@@ -243,3 +256,22 @@ def test_list_pages_run_a_constant_number_of_queries(world, listed):
     assert_constant_queries(client_for(world, "city", api=True), reverse("api:recommended-list"), grow)
     assert_constant_queries(client_for(world, "officer"), reverse("regulators:invitation_list"), grow)
     assert_constant_queries(client_for(world, "officer", api=True), reverse("api:invitation-list"), grow)
+
+
+def test_the_monthly_build_is_scheduled(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="regulators.recommended_list_build")
+    assert task.enabled and task.crontab.day_of_month == "1" and str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+def test_regulators_reads_of_the_list_are_audited(world, listed):
+    from audit.models import AuditEvent
+
+    client_for(world, "city").get(reverse("regulators:recommended_list"))
+    client_for(world, "district", api=True).get(reverse("api:recommended-list"))
+    entry = listed.entries.get()
+    client_for(world, "city").get(reverse("regulators:recommended_entry", args=[entry.pk]))
+    rows = AuditEvent.objects.filter(object_type="regulators.recommendedentry")
+    assert sorted(rows.values_list("user_id", flat=True)) == sorted([world.city.pk, world.district.pk, world.city.pk])
+    assert rows.filter(object_id=str(entry.pk)).count() == 1
