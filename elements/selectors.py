@@ -73,19 +73,19 @@ def _by_enterprise(qs: QuerySet, user) -> QuerySet:
 
 def distinctions_visible_to(user) -> QuerySet[Distinction]:
     return _by_enterprise(Distinction.objects.select_related(
-        "enterprise", "element_type__category", "batch", "entered_by", "confirmed_by"), user)
+        "enterprise", "element_type__category", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def listings_visible_to(user) -> QuerySet[Listing]:
-    return _by_enterprise(Listing.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+    return _by_enterprise(Listing.objects.select_related("enterprise", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def penalties_visible_to(user) -> QuerySet[Penalty]:
-    return _by_enterprise(Penalty.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+    return _by_enterprise(Penalty.objects.select_related("enterprise", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def spotchecks_visible_to(user) -> QuerySet[SpotCheck]:
-    return _by_enterprise(SpotCheck.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+    return _by_enterprise(SpotCheck.objects.select_related("enterprise", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def change_events_visible_to(user) -> QuerySet[ChangeEvent]:

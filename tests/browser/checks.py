@@ -48,7 +48,7 @@ OVERFLOW_JS = """() => {
 
 # Buttons and dates that break inside their text: a button two lines high or more whose words
 # fit on one line, a <time>/.date value split across lines.
-BROKEN_JS = """() => {
+BROKEN_JS = r"""() => {
   const found = [];
   const lines = (el) => {
     const range = document.createRange();

@@ -133,7 +133,8 @@ def test_main_flow(browse, tmp_path):
     ent.check("draft")
     assert status_of(page) == "草稿"
     number = page.inner_text("main h1").split()[0]
-    app = Application.objects.get(number=number)
+    app = Application.objects.get(pk=int(re.search(r"/applications/(\d+)/", page.url).group(1)))
+    assert app.number == number
     row = page.locator("[data-testid=claim-row]", has_text="首席质量官")
     assert ADDED_CLAIM not in row.inner_text()
     row.locator("input[type=file]").set_input_files(str(evidence))
@@ -183,6 +184,11 @@ def test_main_flow(browse, tmp_path):
     page = officer.open(f"/applications/{app.pk}/")
     row_text = page.locator("[data-testid=claim-row]", has_text="首席质量官").inner_text()
     assert "demo-district" not in row_text
+    review = page.locator("[data-testid=claim-row]", has_text="首席质量官").locator("form:has(select[name=verdict])")
+    review.locator("select[name=verdict]").select_option("verified")
+    review.locator("button").click()
+    page.wait_for_load_state("load")
+    officer.check("evidence verified")
     rate_range = page.inner_text("[data-testid=rate-range]")
     low = re.search(r"\d+(\.\d+)?", rate_range).group(0)
     page.fill("input[name=credit_line]", "1500000")
