@@ -73,19 +73,19 @@ def _by_enterprise(qs: QuerySet, user) -> QuerySet:
 
 def distinctions_visible_to(user) -> QuerySet[Distinction]:
     return _by_enterprise(Distinction.objects.select_related(
-        "enterprise", "element_type__category", "batch", "entered_by", "confirmed_by"), user)
+        "enterprise", "element_type__category", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def listings_visible_to(user) -> QuerySet[Listing]:
-    return _by_enterprise(Listing.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+    return _by_enterprise(Listing.objects.select_related("enterprise", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def penalties_visible_to(user) -> QuerySet[Penalty]:
-    return _by_enterprise(Penalty.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+    return _by_enterprise(Penalty.objects.select_related("enterprise", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def spotchecks_visible_to(user) -> QuerySet[SpotCheck]:
-    return _by_enterprise(SpotCheck.objects.select_related("enterprise", "batch", "entered_by", "confirmed_by"), user)
+    return _by_enterprise(SpotCheck.objects.select_related("enterprise", "batch", "entered_by__regulator_unit", "confirmed_by__regulator_unit"), user)
 
 
 def change_events_visible_to(user) -> QuerySet[ChangeEvent]:
@@ -342,17 +342,17 @@ def _profile_build(uscc, as_of, categories, types, *, listings, penalties, spotc
     conditions = {code: code not in failing for code in CONDITIONS}
     credit = QualityCredit(holds=not failing, reasons=reasons, conditions=conditions, information=information)
 
-    by_category = {c.code: CategoryProfile(code=c.code, name=c.name) for c in categories}
+    by_category = {c.code: CategoryProfile(code=c.code, name=c.local_name) for c in categories}
     for code in CONDITIONS:
         t = condition_names.get(code)
         if t and conditions[code] and by_category.get("credit") is not None:
-            by_category["credit"].elements.append(HeldElement(code=code, name=t.name, category="credit"))
+            by_category["credit"].elements.append(HeldElement(code=code, name=t.local_name, category="credit"))
     for d in distinctions:
         t = types[d.element_type_id]
         if t.retired_at is not None and timezone.localdate(t.retired_at) <= as_of:
             continue
         by_category[t.category_id].elements.append(HeldElement(
-            code=t.code, name=t.name, category=t.category_id, level=d.level, issuer=d.issuer,
+            code=t.code, name=t.local_name, category=t.category_id, level=d.level, issuer=d.issuer,
             certificate_no=d.certificate_no, granted_on=d.granted_on, expires_on=d.expires_on,
             expiring_soon=d.expires_on is not None and d.expires_on <= warn_until, source=_source_of(d)))
     return QualityProfile(uscc=uscc, as_of=as_of, rules_version=rules.RULES_VERSION, quality_credit=credit,

@@ -98,6 +98,12 @@ def test_catalog_shows_names_not_codes(browse):
     assert "质量信用" in [h.strip() for h in headings]
     assert not any("Quality credit" in h for h in headings)
 
+    page = visit.open("/banks/")
+    visit.open(page.locator("main table tbody a[href^='/banks/']").first.get_attribute("href"))
+    for field in ("action", "reason"):
+        label = page.locator(f"label[for=id_{field}]")
+        assert label.count() == 1 and label.inner_text().strip(), f"the partner-bank decision {field} has no label"
+
     english = browse("demo-city", lang="en-US", name="demo-city-en")
     page = english.open("/elements/catalog/")
     text = page.inner_text("main")
@@ -106,6 +112,26 @@ def test_catalog_shows_names_not_codes(browse):
     options = page.locator("[data-testid=language] option").all_inner_texts()
     assert [o.strip() for o in options] == ["简体中文", "English"]
     side_navigation_holds(page)
+
+
+def test_english_mode(browse):
+    """In English the enterprise's profile and application pages name categories and elements
+    by their English names; the language menu switches back to Chinese."""
+    visit = browse("demo-enterprise", lang="en-US", name="demo-enterprise-en")
+    page = visit.open("/elements/enterprises/mine/profile/")
+    text = page.inner_text("main")
+    assert "Quality credit" in text and "China Quality Award nomination" in text
+    assert "中国质量奖提名奖" not in text and "质量信用" not in text
+    side_navigation_holds(page)
+    page = visit.open("/applications/")
+    visit.open(page.locator("main table tbody a[href^='/applications/']").first.get_attribute("href"))
+    rows = " ".join(page.locator("[data-testid=claim-row]").all_inner_texts())
+    assert "China Quality Award nomination" in rows and "中国质量奖提名奖" not in rows
+    page.select_option("[data-testid=language]", "zh-hans")
+    page.wait_for_load_state("load")
+    visit.check("switched to Chinese")
+    assert page.get_attribute("html", "lang") == "zh-hans"
+    assert "中国质量奖提名奖" in page.inner_text("main")
 
 
 def test_main_flow(browse, tmp_path):
@@ -133,7 +159,8 @@ def test_main_flow(browse, tmp_path):
     ent.check("draft")
     assert status_of(page) == "草稿"
     number = page.inner_text("main h1").split()[0]
-    app = Application.objects.get(number=number)
+    app = Application.objects.get(pk=int(re.search(r"/applications/(\d+)/", page.url).group(1)))
+    assert app.number == number
     row = page.locator("[data-testid=claim-row]", has_text="首席质量官")
     assert ADDED_CLAIM not in row.inner_text()
     row.locator("input[type=file]").set_input_files(str(evidence))
@@ -151,6 +178,10 @@ def test_main_flow(browse, tmp_path):
     page = officer.open(f"/applications/{app.pk}/")
     act(officer, "accept")
     assert status_of(page) == "核实中"
+    table = page.locator("[data-testid=claim-row]").first.locator("xpath=ancestor::table")
+    card = table.locator("xpath=ancestor::section[contains(@class, 'card')]")
+    assert table.bounding_box()["x"] + table.bounding_box()["width"] <= \
+        card.bounding_box()["x"] + card.bounding_box()["width"] + 1, "the evidence table overflows its card"
     row = page.locator("[data-testid=claim-row]", has_text="首席质量官")
     box = row.locator("textarea[name=question]")
     assert row.locator("label", has_text="向区市场监管局提出的问题").count() == 1
@@ -183,6 +214,11 @@ def test_main_flow(browse, tmp_path):
     page = officer.open(f"/applications/{app.pk}/")
     row_text = page.locator("[data-testid=claim-row]", has_text="首席质量官").inner_text()
     assert "demo-district" not in row_text
+    review = page.locator("[data-testid=claim-row]", has_text="首席质量官").locator("form:has(select[name=verdict])")
+    review.locator("select[name=verdict]").select_option("verified")
+    review.locator("button").click()
+    page.wait_for_load_state("load")
+    officer.check("evidence verified")
     rate_range = page.inner_text("[data-testid=rate-range]")
     low = re.search(r"\d+(\.\d+)?", rate_range).group(0)
     page.fill("input[name=credit_line]", "1500000")
@@ -218,7 +254,11 @@ def test_main_flow(browse, tmp_path):
     approver.check("disbursed")
     assert status_of(page) == "已放款"
 
-    # The enterprise sees the loan.
+    # The enterprise sees the loan, and the confirmed element in its profile signed by the
+    # person and the unit that confirmed it (not a username).
+    page = ent.open("/elements/enterprises/mine/profile/")
+    row = page.locator("tr", has_text="建立首席质量官制度").first.inner_text()
+    assert "海淀区市场监督管理局" in row and "demo-district" not in row, row
     page = ent.open(f"/applications/{app.pk}/")
     assert status_of(page) == "已放款"
     ent.open("/loans/")
