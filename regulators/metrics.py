@@ -43,7 +43,9 @@ Definitions (a figure belongs to the period by the date of its own event):
 - loans at the end: a loan whose contract was signed by the end, still servicing at the end
   (status from its history), with a positive balance; overdue = status overdue or defaulted
   at the end; non-performing = classification 次级/可疑/损失 in force at the end (the last
-  recorded classification as of a day on or before it); shares by count and by balance.
+  classification as of a day on or before it, even if reported later — as repayments count by
+  their date: a late report changes a closed period, and the kept figures are recomputed);
+  shares by count and by balance.
 - open risk alerts: alerts for banks raised by the end and not acknowledged by then.
 - enterprises: holding at least one library distinction in force at the end ("with a
   profile"), and of those, whose quality credit holds at the end (no listing, counted penalty
@@ -543,15 +545,15 @@ def _loans_at_end_sql(scope, period, dimension) -> dict:
              st AS (SELECT DISTINCT ON (loan_id) loan_id, to_status FROM loans_loanhistory
                     WHERE at < %(end)s AND action <> 'classify' ORDER BY loan_id, at DESC, id DESC),
              cl AS (SELECT DISTINCT ON (loan_id) loan_id, classification FROM loans_loanhistory
-                    WHERE action = 'classify' AND at < %(end)s AND effective_on <= %(day)s
+                    WHERE action = 'classify' AND effective_on <= %(day)s
                     ORDER BY loan_id, effective_on DESC, at DESC, id DESC),
              pos AS (SELECT {_GROUP_SQL[dimension]} AS g, COALESCE(d.s, 0) - COALESCE(r.s, 0) AS bal,
-                            st.to_status AS st, COALESCE(cl.classification, 'normal') AS cls
+                            COALESCE(st.to_status, 'repaying') AS st, COALESCE(cl.classification, 'normal') AS cls
                      FROM loans_loan l
                      JOIN applications_contract c ON c.id = l.contract_id
                      JOIN applications_application a ON a.id = l.application_id
                      JOIN identity_enterprise e ON e.uscc = a.enterprise_id
-                     JOIN st ON st.loan_id = l.id
+                     LEFT JOIN st ON st.loan_id = l.id
                      LEFT JOIN drawn d ON d.contract_id = l.contract_id
                      LEFT JOIN repaid r ON r.loan_id = l.id
                      LEFT JOIN cl ON cl.loan_id = l.id
