@@ -12,7 +12,7 @@ from banks.models import Bank
 from elements.models import ElementType
 from identity.selectors import enterprises_visible_to
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
-from jingzhidai.limits import NOTE, SHORT, TEXT
+from jingzhidai.limits import CODE, NOTE, SHORT, TEXT
 from jingzhidai.scoping import get_visible_or_404
 from loans.selectors import loans_visible_to
 
@@ -58,8 +58,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseWriteSerializer(serializers.Serializer):
     enterprise = serializers.CharField(max_length=18)
     title = serializers.CharField(max_length=SHORT)
-    element = serializers.SlugRelatedField(slug_field="code", source="element_type",
-                                           queryset=ElementType.objects.filter(retired_at__isnull=True))
+    element = serializers.CharField(max_length=CODE, source="element_type", help_text="element type code")
     bank = serializers.PrimaryKeyRelatedField(queryset=Bank.objects.all(), required=False, allow_null=True)
     loan = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0)
@@ -68,6 +67,12 @@ class CaseWriteSerializer(serializers.Serializer):
     term_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=360)
     summary = serializers.CharField(max_length=NOTE)
     body = serializers.CharField(max_length=TEXT * 2)
+
+    def validate_element(self, value):
+        element_type = ElementType.objects.filter(retired_at__isnull=True, code=value).first()
+        if element_type is None:
+            raise serializers.ValidationError("No such element in the catalog.")
+        return element_type
 
     def validate_loan(self, value):
         if value is None:
