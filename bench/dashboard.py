@@ -70,11 +70,16 @@ for label, call in CASES:
 month = metrics.Period.month(date.today().year, date.today().month)
 q = (date.today().month - 1) // 3 + 1
 current_quarter = metrics.Period.quarter(date.today().year, q)
+cold("metrics.dashboard city, this quarter: first call", lambda: metrics.dashboard(metrics.Scope(), current_quarter))
+cold("metrics.dashboard district, this quarter: first call",
+     lambda: metrics.dashboard(metrics.Scope(unit=district.regulator_unit_id), current_quarter))
 measure("metrics.dashboard city, this month (open: live)", lambda: metrics.dashboard(metrics.Scope(), month))
 measure("metrics.dashboard district, this month (open: live)",
         lambda: metrics.dashboard(metrics.Scope(unit=district.regulator_unit_id), month))
-measure("metrics.dashboard city, this quarter (open: live)",
+measure("metrics.dashboard city, this quarter (open: closed days kept)",
         lambda: metrics.dashboard(metrics.Scope(), current_quarter))
+measure("metrics.dashboard district, this quarter (open: closed days kept)",
+        lambda: metrics.dashboard(metrics.Scope(unit=district.regulator_unit_id), current_quarter))
 for who, url in (("demo-city", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
                  ("demo-district", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
                  ("demo-city", "/regulators/dashboard/?period=quarter&quarter=2026-Q3"),

@@ -228,14 +228,17 @@ def loans_position_at(qs: QuerySet[Loan], day: date) -> QuerySet[Loan]:
               .values("loan_id").annotate(s=Sum("principal")).values("s"))
     status = (LoanHistory.objects.filter(loan_id=OuterRef("pk"), at__lt=end).exclude(action=LoanAction.CLASSIFY)
               .order_by("-at", "-id").values("to_status")[:1])
+    # By the day it is as of, even when the bank reported it later (as repayments count by their date).
     classified = (LoanHistory.objects.filter(loan_id=OuterRef("pk"), action=LoanAction.CLASSIFY,
-                                             effective_on__lte=day, at__lt=end)
+                                             effective_on__lte=day)
                   .order_by("-effective_on", "-at", "-id").values("classification")[:1])
     zero = Value(Decimal(0), output_field=money)
     return qs.filter(contract__signed_on__lte=day).annotate(
         balance_at=Coalesce(Subquery(drawn, output_field=money), zero)
         - Coalesce(Subquery(repaid, output_field=money), zero),
-        status_at=Subquery(status),
+        # A contract recorded after its signing day opens the loan with a later history row: until
+        # its first step the loan stands as opened (repaying).
+        status_at=Coalesce(Subquery(status), Value("repaying")),
         classification_at=Coalesce(Subquery(classified), Value(Classification.NORMAL)))
 
 

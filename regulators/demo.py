@@ -12,6 +12,7 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from loans.choices import Classification, LoanAction, LoanStatus
 from loans.models import FundUseReport, Loan, LoanHistory, Repayment
 
 HISTORY = "演示历史数据（近一年）"
-APPLICATIONS = 360
+APPLICATIONS = 360  # settings.DEMO_HISTORY_APPLICATIONS overrides (the test settings keep it small)
 PER_UNIT = 3
 RATES = [Decimal(x) for x in ("3.150", "3.300", "3.450", "3.600", "3.850", "4.100")]
 GUARANTEES = ["credit", "credit", "surety", "mortgage", "pledge"]
@@ -65,7 +66,8 @@ def history_seed(stdout=None):
         return {}
     accounts = _accounts()
     before = Application.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    grow.grow(applications=APPLICATIONS, seed=2026, horizon_days=365)
+    grow.grow(applications=getattr(settings, "DEMO_HISTORY_APPLICATIONS", APPLICATIONS), seed=2026,
+              horizon_days=365)
     new = Application.objects.filter(pk__gt=before)
     rng = random.Random(2026)
     apps = list(new.only("pk", "annual_rate", "guarantee_type", "purpose"))

@@ -43,7 +43,9 @@ Definitions (a figure belongs to the period by the date of its own event):
 - loans at the end: a loan whose contract was signed by the end, still servicing at the end
   (status from its history), with a positive balance; overdue = status overdue or defaulted
   at the end; non-performing = classification 次级/可疑/损失 in force at the end (the last
-  recorded classification as of a day on or before it); shares by count and by balance.
+  classification as of a day on or before it, even if reported later — as repayments count by
+  their date: a late report changes a closed period, and the kept figures are recomputed);
+  shares by count and by balance.
 - open risk alerts: alerts for banks raised by the end and not acknowledged by then.
 - enterprises: holding at least one library distinction in force at the end ("with a
   profile"), and of those, whose quality credit holds at the end (no listing, counted penalty
@@ -321,6 +323,30 @@ def _flows(scope: Scope, period: Period, dimension: str | None, rates: list) -> 
     return out
 
 
+def _counts(scope: Scope, period: Period) -> dict:
+    """Counts and sums of the period by each event's own date (additive over days): four queries."""
+    apps = _scoped(Application.objects.order_by(), scope)
+    contracted = apps.filter(contract__signed_on__gte=period.date_from,
+                             contract__signed_on__lte=period.date_to).aggregate(n=Count("id"), s=Sum("contract__amount"))
+    c = _complaint_counts(scope, period).get("all", {"returns": 0, "rejections": 0})
+    return {"contracted": contracted["n"] or 0, "contracted_amount": contracted["s"] or ZERO,
+            "first_disbursed": apps.filter(_in("disbursed_at", period)).count(),
+            "withdrawn": apps.filter(_in("withdrawn_at", period)).count(),
+            "returns": c["returns"], "rejections": c["rejections"]}
+
+
+def _additive(name: str, scope: Scope, period: Period, compute) -> dict:
+    """compute(scope, period) -> {name: number}, a sum over events by their own date; for an open
+    period that began before today its closed days are kept (as `_flows` does)."""
+    today = timezone.localdate()
+    if not (period.date_from < today <= period.date_to):
+        return compute(scope, period)
+    closed, live = Period(period.date_from, today - timedelta(days=1)), Period(today, period.date_to)
+    kept = figures_store.stored(name, scope, closed, lambda: compute(scope, closed))
+    now = compute(scope, live)
+    return {k: kept[k] + now[k] for k in now}
+
+
 def _plain(flows) -> dict:
     return {k: dict(v) for k, v in flows.items()}
 
@@ -485,8 +511,12 @@ def _loans_at_end(scope, period, dimension: str | None = None) -> dict:
 def _loans_now(scope, dimension) -> dict:
     """An open period ends today or later: the position at its end is today's, which the loans
     app keeps on each loan (balance, status and classification, written with their history)."""
-    qs = _scoped(Loan.objects.order_by(), scope, "application__").filter(status__in=HELD, outstanding__gt=0)
-    qs = qs.annotate(g=_dim(dimension, "application__") if dimension != "month" else Value("all")).values("g")
+    # The loan carries its enterprise and bank: no join through the application for the scope.
+    qs = _scoped(Loan.objects.order_by(), scope).filter(status__in=HELD, outstanding__gt=0)
+    if dimension in ("product", "purpose"):
+        qs = qs.annotate(g=_dim(dimension, "application__")).values("g")
+    else:
+        qs = qs.annotate(g=_dim(dimension) if dimension != "month" else Value("all")).values("g")
     npl, late = Q(classification__in=NON_PERFORMING), Q(status__in=LATE)
     rows = qs.annotate(loans=Count("id"), balance=Sum("outstanding"), overdue_loans=Count("id", filter=late),
                        overdue_balance=Sum("outstanding", filter=late), npl_loans=Count("id", filter=npl),
@@ -515,15 +545,15 @@ def _loans_at_end_sql(scope, period, dimension) -> dict:
              st AS (SELECT DISTINCT ON (loan_id) loan_id, to_status FROM loans_loanhistory
                     WHERE at < %(end)s AND action <> 'classify' ORDER BY loan_id, at DESC, id DESC),
              cl AS (SELECT DISTINCT ON (loan_id) loan_id, classification FROM loans_loanhistory
-                    WHERE action = 'classify' AND at < %(end)s AND effective_on <= %(day)s
+                    WHERE action = 'classify' AND effective_on <= %(day)s
                     ORDER BY loan_id, effective_on DESC, at DESC, id DESC),
              pos AS (SELECT {_GROUP_SQL[dimension]} AS g, COALESCE(d.s, 0) - COALESCE(r.s, 0) AS bal,
-                            st.to_status AS st, COALESCE(cl.classification, 'normal') AS cls
+                            COALESCE(st.to_status, 'repaying') AS st, COALESCE(cl.classification, 'normal') AS cls
                      FROM loans_loan l
                      JOIN applications_contract c ON c.id = l.contract_id
                      JOIN applications_application a ON a.id = l.application_id
                      JOIN identity_enterprise e ON e.uscc = a.enterprise_id
-                     JOIN st ON st.loan_id = l.id
+                     LEFT JOIN st ON st.loan_id = l.id
                      LEFT JOIN drawn d ON d.contract_id = l.contract_id
                      LEFT JOIN repaid r ON r.loan_id = l.id
                      LEFT JOIN cl ON cl.loan_id = l.id
@@ -674,17 +704,15 @@ def compute_dashboard(scope: Scope, period: Period) -> dict:
     rates = lpr_rates()
     flows_all = _flows(scope, period, None, rates).get("all", defaultdict(lambda: ZERO))
     head = _flow_row("all", "", flows_all)
-    contracted = (_scoped(Application.objects.order_by(), scope).filter(
-        contract__signed_on__gte=period.date_from, contract__signed_on__lte=period.date_to)
-        .aggregate(n=Count("id"), s=Sum("contract__amount")))
+    counts = _additive("counts", scope, period, _counts)
+    contracted = {"n": counts["contracted"], "s": counts["contracted_amount"]}
     stages = _stage_medians(scope, period).get("all", dict.fromkeys(
         ("submit_to_accept", "accept_to_decision", "decision_to_disbursement")))
     verification = _verification(scope, period).get("all") or {
         "asked": 0, "answered": 0, "overdue": 0, "median_days": None, "overdue_share": None}
     loans = _loan_figures(_loans_at_end(scope, period).get("all"))
-    first_disbursed = _scoped(Application.objects.order_by(), scope).filter(_in("disbursed_at", period)).count()
-    complaints_n = _complaint_counts(scope, period).get("all", {"returns": 0, "rejections": 0})
-    withdrawn = _scoped(Application.objects.order_by(), scope).filter(_in("withdrawn_at", period)).count()
+    first_disbursed, withdrawn = counts["first_disbursed"], counts["withdrawn"]
+    complaints_n = {"returns": counts["returns"], "rejections": counts["rejections"]}
     return {
         "scope": _scope_info(scope),
         "period": {"from": period.date_from, "to": period.date_to},

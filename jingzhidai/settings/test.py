@@ -14,3 +14,5 @@ STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSy
                                     "OPTIONS": {"location": MEDIA_ROOT}}}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "signup": "10000/minute"}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The demo world's year of history (regulators/demo.py): enough rows for every chart, fewer for speed.
+DEMO_HISTORY_APPLICATIONS = 60
