@@ -4,6 +4,7 @@ nothing here changes the figures or files of a finished report."""
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -144,11 +145,26 @@ def _notify_published(report, *, actor):
                          url=reverse("regulators:bulletin_detail", args=[report.pk]))
 
 
+STALE_AFTER = timedelta(hours=2)
+
+
+def reports_fail_stale(*, now=None) -> int:
+    """A report still running long after it started lost its worker (a restart: the task is
+    not run twice on an archived report): mark it failed, so that the schedule makes it again
+    and the people waiting see why."""
+    now = now or timezone.now()
+    return Report.objects.filter(status__in=[ReportStatus.RUNNING, ReportStatus.PENDING],
+                                 requested_at__lt=now - STALE_AFTER).update(
+        status=ReportStatus.FAILED, error=_("Interrupted: the worker stopped before the report was finished."),
+        finished_at=now)
+
+
 def reports_schedule(*, today=None) -> list[int]:
     """Beat, daily: once a month (quarter) has closed, its report for each regulator unit and
     for the city, unless a scheduled one is already there (or under way). Running daily rather
     than on the 1st only means a day the workers were down is caught up the next day."""
     today = today or timezone.localdate()
+    reports_fail_stale()
     units = [None, *RegulatorUnit.objects.exclude(kind="municipal").order_by("code")]
     made = []
     for period in (last_closed_month(today), last_closed_quarter(today)):

@@ -128,7 +128,16 @@ def test_a_district_regulator_cannot_request_another_district_or_the_city(world)
     assert report.unit.code == "110108"  # no scope given: its own
 
 
-class TestDistrictReportAccess(TenantMatrix):
+class LightFiles:
+    """The access matrices check doors, not contents: tiny stand-ins for the rendered files."""
+
+    @pytest.fixture(autouse=True)
+    def _light_files(self, monkeypatch):
+        monkeypatch.setattr(services, "render_pdf", lambda content: b"%PDF-1.4 access test")
+        monkeypatch.setattr(services, "render_xlsx", lambda content: b"PK access test")
+
+
+class TestDistrictReportAccess(LightFiles, TenantMatrix):
     allowed = {"district", "city", "admin"}
 
     def make(self, world):
@@ -160,7 +169,7 @@ class TestUnpublishedCityReportAccess(TestDistrictReportAccess):
         return f"jzd-monthly-2026-10-city-{obj.pk}"
 
 
-class TestPublishedBulletinAccess(TenantMatrix):
+class TestPublishedBulletinAccess(LightFiles, TenantMatrix):
     allowed = {"officer", "approver", "bank_admin", "officer_2", "bank_admin_2", "district", "district_2", "city",
                "admin"}
 
@@ -334,3 +343,17 @@ def test_a_failed_production_is_recorded_on_the_report(world, monkeypatch):
     assert not report.files.exists()
     page = client_for(world, "district").get(reverse("regulators:report_detail", args=[report.pk]))
     assert "database went away" in page.content.decode()
+
+
+def test_a_report_left_running_by_a_lost_worker_is_failed_and_made_again(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report = services.report_request(user=None, kind="monthly", period="2026-11", source_kind="scheduled",
+                                     today=date(2026, 12, 1))
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING,
+                                               requested_at=timezone.now() - timedelta(hours=3))
+    assert services.reports_fail_stale() == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and report.error
