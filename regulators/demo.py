@@ -167,8 +167,14 @@ def _verification(new, rng) -> int:
 
 
 def seed(stdout=None) -> dict:
-    """The year of history, then the reports' demo (regulators/reports/demo.py: the last closed
-    month's city-wide report archived and published as 情况通报) over it."""
+    """The year of history, then each part of the workspace seeds its own over it: the recommended
+    list, typical cases, and the reports' demo (regulators/reports/demo.py: the last closed month's
+    city-wide report archived and published as 情况通报)."""
+    from .cases.demo import seed as seed_cases
+    from .recommendations.demo import seed as seed_recommendations
     from .reports import demo as reports_demo
 
-    return {"history": history_seed(stdout=stdout) or {}, "reports": reports_demo.seed(stdout=stdout)}
+    history = history_seed(stdout=stdout) or {}
+    seed_recommendations(stdout)
+    seed_cases(stdout)
+    return {"history": history, "reports": reports_demo.seed(stdout=stdout)}
