@@ -29,6 +29,7 @@ import argparse
 import http.client
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -301,6 +302,8 @@ def main():
                gunicorn("bare.wsgi:application", bare_port, cwd=tmp / "project", env=bare_env, workers=args.workers,
                         log=logs[1])]
     results = []
+    # A plain kill stops the servers too (the finally below runs on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         wait_up(portal_port, "/health/")
         wait_up(bare_port, "/one/1/")
