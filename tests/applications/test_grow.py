@@ -96,6 +96,12 @@ def _indexes():
         return set(cursor.fetchall())
 
 
+def _same_shape(indexes):
+    import re
+
+    return {(name, re.sub(r"::[a-z ]+(\[\])?|[()\[\]]", "", definition)) for name, definition in indexes}
+
+
 def test_a_large_load_rebuilds_the_indexes_it_dropped(world, product, held):
     """On PostgreSQL the plain secondary indexes are dropped around a large load and built
     again, the same (forced here with `reindex` for a small load)."""
@@ -106,5 +112,7 @@ def test_a_large_load_rebuilds_the_indexes_it_dropped(world, product, held):
     before = _indexes()
     assert any("application_bank_queue" in name for name, _ in before)
     grow.grow(applications=30, reindex=True)
-    assert _indexes() == before
+    # PostgreSQL may print a rebuilt partial index's predicate with its casts placed differently
+    # (ARRAY['a'::varchar]::text[] vs ARRAY['a'::varchar::text]): compare without casts and brackets.
+    assert _same_shape(_indexes()) == _same_shape(before)
     assert Application.objects.count() == 30

@@ -59,6 +59,6 @@ def test_the_link_to_a_verification_request_comes_from_regulators():
 def test_the_district_home_cards_come_from_regulators(world):
     cards = home_cards_for(world.district)
     inbox = reverse("regulators:inbox")
-    assert [c["url"] for c in cards].count(inbox) == 2
-    assert inbox not in [c["url"] for c in home_cards_for(world.city)]
-    assert inbox not in [c["url"] for c in home_cards_for(world.enterprise)]
+    assert [c["url"].split("?")[0] for c in cards].count(inbox) == 2
+    assert inbox not in [c["url"].split("?")[0] for c in home_cards_for(world.city)]
+    assert inbox not in [c["url"].split("?")[0] for c in home_cards_for(world.enterprise)]
