@@ -10,12 +10,12 @@
       select.addEventListener("change", function () { select.form.submit(); });
     });
   }
-  // Dates in tables never break inside the value (2024-08-/01): a squeezed column may wrap
-  // between words, not within a date. Each yyyy-mm-dd in a table cell is wrapped in a
+  // Dates never break inside the value (2024-08-/01): a squeezed column or line may wrap
+  // between words, not within a date. Each yyyy-mm-dd in a cell, list item or paragraph is wrapped in a
   // .text-nowrap span (no inline style: the Content-Security-Policy forbids it).
   var DATE = /\d{4}-\d{2}-\d{2}/g;
   function keepDates(root) {
-    var cells = root.querySelectorAll ? root.querySelectorAll("td, dd, .date-cell") : [];
+    var cells = root.querySelectorAll ? root.querySelectorAll("td, dd, li, p, .date-cell") : [];
     cells.forEach(function (cell) {
       var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       var nodes = [];
