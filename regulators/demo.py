@@ -69,6 +69,7 @@ def history_seed(stdout=None):
     grow.grow(applications=getattr(settings, "DEMO_HISTORY_APPLICATIONS", APPLICATIONS), seed=2026,
               horizon_days=365)
     new = Application.objects.filter(pk__gt=before)
+    _evidence_files(new)
     rng = random.Random(2026)
     apps = list(new.only("pk", "annual_rate", "guarantee_type", "purpose"))
     for a in apps:
@@ -89,6 +90,26 @@ def history_seed(stdout=None):
     _say(stdout, f"regulators: a year of history: {len(apps)} applications ({accounts} enterprise accounts that "
                  f"cannot sign in), {loans} loans with repayments and fund use, {asked} verification requests")
     return {"applications": len(apps), "loans": loans, "verification_requests": asked}
+
+
+def _evidence_files(new) -> int:
+    """grow writes evidence rows as metadata only; the demo world's rows get a stored file (the
+    demo certificate) so that every evidence row opens, and backups and restores check out."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from applications.demo import DEMO_PDF
+    from applications.models import Evidence
+
+    digest = hashlib.sha256(DEMO_PDF).hexdigest()
+    rows = list(Evidence.objects.filter(application__in=new).only("pk", "file"))
+    for ev in rows:
+        ev.file.name = default_storage.save(ev.file.name, ContentFile(DEMO_PDF))
+        ev.sha256, ev.size = digest, len(DEMO_PDF)
+    Evidence.objects.bulk_update(rows, ["file", "sha256", "size"])
+    return len(rows)
 
 
 def _loan_history(new, rng) -> int:
