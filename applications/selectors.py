@@ -31,8 +31,8 @@ from elements.choices import Level
 from elements.models import Distinction
 from elements.selectors import claimable_types, profile_get  # noqa: F401 - claimable_types: part of this module's API
 from identity.choices import BANK_ROLES, Role
+from identity.scoping import scoped
 from identity.selectors import role_of
-from jingzhidai.scoping import scoped
 
 from .choices import AccessKind, LibraryMatch, VerificationStatus
 from .models import (

@@ -5,10 +5,9 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
-from jingzhidai.scoping import CLOSED, scoped
-
 from .choices import REGULATOR_ROLES, Role
 from .models import District, Enterprise, RegulatorUnit, User
+from .scoping import CLOSED, scoped
 
 
 def role_of(user) -> str | None:

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from applications.choices import Purpose
 from identity.choices import BANK_ROLES, Role
+from identity.scoping import CLOSED, scoped
 from identity.selectors import role_of
-from jingzhidai.scoping import CLOSED, scoped
 
 from .choices import NON_PERFORMING, Audience, FundUseStatus
 from .models import FundUseReport, Instalment, Loan, LoanHistory, Repayment, RiskAlert

@@ -6,8 +6,8 @@ published ones."""
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from identity.choices import SEE_ALL_ROLES, Role
+from identity.scoping import scoped
 from identity.selectors import role_of
-from jingzhidai.scoping import scoped
 
 from .models import CaseConsent, CaseEvent, CasePhoto, CaseStatus, TypicalCase
 

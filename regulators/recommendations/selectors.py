@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 
 from banks.models import BANK_OPEN_TO_APPLICATIONS, Bank
 from identity.choices import BANK_ROLES, SEE_ALL_ROLES, Role
+from identity.scoping import CLOSED, scoped
 from identity.selectors import role_of
-from jingzhidai.scoping import CLOSED, scoped
 
 from .models import Invitation, InvitationStatus, RecommendationConsent, RecommendedEntry, RecommendedList
 

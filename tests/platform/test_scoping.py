@@ -1,11 +1,11 @@
-"""The one tenant rule every `*_visible_to` door shares (jingzhidai.scoping.tenant_q): which
+"""The one tenant rule every `*_visible_to` door shares (identity.scoping.tenant_q): which
 rows each role sees through a model's tenant keys, and that a closed path shuts the role out."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from identity.models import Enterprise
-from jingzhidai.scoping import CLOSED, scoped, tenant_q
+from identity.scoping import CLOSED, scoped, tenant_q
 from loans.models import Loan
 
 
