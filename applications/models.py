@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banks.choices import GuaranteeType
-from jingzhidai.audit import AppendOnlyModel
+from jingzhidai.audit import AppendOnlyModel, StepHistory
 from jingzhidai.limits import LONG_TEXT, NOTE, TEXT, LimitedTextField
 
 from .choices import (
@@ -268,7 +268,7 @@ class Document(models.Model):
         return self.original_name
 
 
-class HistoryEntry(AppendOnlyModel):
+class HistoryEntry(StepHistory):
     """One workflow step: who, when, from which status to which, and the note; also an evidence
     file's removal (who, when, which file with its SHA-256; the status does not change)."""
 
@@ -277,14 +277,8 @@ class HistoryEntry(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=20, choices=HISTORY_ACTIONS)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
-    note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StepHistory.Meta):
         verbose_name = _("history entry")
         verbose_name_plural = _("history entries")
         # The regulators' complaints figures: returns and rejections by date (regulators.metrics).

@@ -30,7 +30,8 @@ from banks import selectors as bank_selectors
 from elements.choices import Level
 from elements.models import Distinction
 from elements.selectors import claimable_types, profile_get  # noqa: F401 - claimable_types: part of this module's API
-from identity.choices import BANK_ROLES, SEE_ALL_ROLES, Role
+from identity.choices import BANK_ROLES, Role
+from identity.scoping import scoped
 from identity.selectors import role_of
 
 from .choices import AccessKind, LibraryMatch, VerificationStatus
@@ -55,21 +56,12 @@ def applications_visible_to(user) -> QuerySet[Application]:
     qs = Application.objects.select_related(
         "enterprise__district", "enterprise__regulator_unit", "bank", "product", "branch", "contract",
         "proposed_by", "decided_by")
-    role = role_of(user)
-    if role is None:
-        return qs.none()
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=user.enterprise_id)
+    qs = scoped(qs, user)
+    if role_of(user) == Role.ENTERPRISE:
+        return qs
     # Only what the enterprise actually sent: a draft, even one withdrawn before it was ever
     # submitted, stays the enterprise's own.
-    submitted = qs.filter(submitted_at__isnull=False)
-    if role in BANK_ROLES:
-        return submitted.filter(bank_id=user.bank_id)
-    if role == Role.DISTRICT_REGULATOR:
-        return submitted.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL_ROLES:
-        return submitted
-    return qs.none()
+    return qs.filter(submitted_at__isnull=False)
 
 
 def application_list(user) -> QuerySet[Application]:
@@ -158,16 +150,8 @@ def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:
     qs = VerificationRequest.objects.select_related(
         "application__bank", "enterprise__district", "element_type__category", "regulator_unit", "asked_by",
         "answered_by", "claim")
-    role = role_of(user)
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    if role in BANK_ROLES:
-        return qs.filter(application__bank_id=user.bank_id)
-    if role == Role.DISTRICT_REGULATOR:
-        return qs.filter(regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL_ROLES:
-        return qs
-    return qs.none()
+    # A district regulator sees the requests sent to its unit.
+    return scoped(qs, user, bank="application__bank", unit="regulator_unit")
 
 
 def verification_inbox(user) -> QuerySet[VerificationRequest]:
@@ -193,15 +177,9 @@ def verification_answer_files_visible_to(user) -> QuerySet[VerificationRequest]:
     """Who may open a regulator's answer file: like evidence files — the enterprise, its bank
     under an active authorisation, and the regulator unit that was asked. Not the municipal
     bureau or platform admins, and not a bank whose authorisation ended."""
-    qs = VerificationRequest.objects.select_related("application", "regulator_unit")
-    role = role_of(user)
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    if role in BANK_ROLES:
-        return qs.filter(_authorised_for(user), application__bank_id=user.bank_id)
-    if role == Role.DISTRICT_REGULATOR:
-        return qs.filter(regulator_unit_id=user.regulator_unit_id)
-    return qs.none()
+    qs = scoped(VerificationRequest.objects.select_related("application", "regulator_unit"), user,
+                bank="application__bank", unit="regulator_unit", see_all=False)
+    return qs.filter(_authorised_for(user)) if role_of(user) in BANK_ROLES else qs
 
 
 def notifications_visible_to(user) -> QuerySet[Notification]:

@@ -323,20 +323,25 @@ def evidence_add(*, application, user, element_code, uploaded) -> Evidence:
 
 @transaction.atomic
 def evidence_remove(*, evidence, user):
-    app = _lock(evidence.application)
+    _file_remove(evidence, user, action=EVIDENCE_REMOVED, what=evidence.claim.element_type.name,
+                 refusal=_("Evidence can only be removed while the application is a draft or returned."))
+
+
+def _file_remove(row, user, *, action, what, refusal):
+    """Remove one of an application's files (evidence, a document), only while the application
+    is editable (draft or returned): what the bank has received stays. The row and the file go;
+    the history keeps who removed which file (append-only)."""
+    app = _lock(row.application)
     _require_enterprise_of(app, user)
     if app.status not in ENTERPRISE_EDITABLE:
-        raise TransitionNotAllowed(_("Evidence can only be removed while the application is a draft or returned."))
-    name = evidence.file.name
-    storage = evidence.file.storage
-    # The row and the file go; the history keeps who removed which file (append-only).
+        raise TransitionNotAllowed(refusal)
+    name, storage = row.file.name, row.file.storage
     HistoryEntry.objects.create(
-        application=app, action=EVIDENCE_REMOVED, from_status=app.status, to_status=app.status, actor=user,
+        application=app, action=action, from_status=app.status, to_status=app.status, actor=user,
         actor_name=actor_name(user), at=timezone.now(),
         note=_("%(file)s (%(element)s, %(size)s bytes, SHA-256 %(sha256)s)") % {
-            "file": evidence.original_name, "element": evidence.claim.element_type.name, "size": evidence.size,
-            "sha256": evidence.sha256})
-    evidence.delete()
+            "file": row.original_name, "element": what, "size": row.size, "sha256": row.sha256})
+    row.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
 
@@ -378,21 +383,8 @@ def document_add(*, application, user, kind, uploaded, note="") -> Document:
 
 @transaction.atomic
 def document_remove(*, document, user):
-    """Only while the application is editable (draft or returned): what the bank has received
-    stays. The history keeps who removed which file."""
-    app = _lock(document.application)
-    _require_enterprise_of(app, user)
-    if app.status not in ENTERPRISE_EDITABLE:
-        raise TransitionNotAllowed(_("Documents can only be removed while the application is a draft or returned."))
-    name, storage = document.file.name, document.file.storage
-    HistoryEntry.objects.create(
-        application=app, action=DOCUMENT_REMOVED, from_status=app.status, to_status=app.status, actor=user,
-        actor_name=actor_name(user), at=timezone.now(),
-        note=_("%(file)s (%(kind)s, %(size)s bytes, SHA-256 %(sha256)s)") % {
-            "file": document.original_name, "kind": document.get_kind_display(), "size": document.size,
-            "sha256": document.sha256})
-    document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    _file_remove(document, user, action=DOCUMENT_REMOVED, what=document.get_kind_display(),
+                 refusal=_("Documents can only be removed while the application is a draft or returned."))
 
 
 @transaction.atomic

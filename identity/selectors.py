@@ -5,8 +5,9 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
-from .choices import REGULATOR_ROLES, SEE_ALL_ROLES, Role
+from .choices import REGULATOR_ROLES, Role
 from .models import District, Enterprise, RegulatorUnit, User
+from .scoping import CLOSED, scoped
 
 
 def role_of(user) -> str | None:
@@ -20,17 +21,10 @@ def actor_name(user) -> str:
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.select_related("district", "regulator_unit")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.role in SEE_ALL_ROLES:
-        return qs
-    if user.role == Role.DISTRICT_REGULATOR:
-        return qs.filter(regulator_unit_id=user.regulator_unit_id)
-    if user.role == Role.ENTERPRISE:
-        return qs.filter(uscc=user.enterprise_id)
-    # Banks see an enterprise only through an application's authorisation (applications app).
-    return qs.none()
+    """The enterprise itself, its unit's district regulator, the municipal bureau and admins.
+    Banks see an enterprise only through an application's authorisation (applications app)."""
+    return scoped(Enterprise.objects.select_related("district", "regulator_unit"), user,
+                  enterprise="uscc", bank=CLOSED, unit="regulator_unit")
 
 
 def users_visible_to(user) -> QuerySet[User]:

@@ -2,7 +2,12 @@
 used by every app's audit rows (history entries, access logs, status changes, staff and security
 events, library change events) and by the django-axes sign-in logs in the admin."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .limits import NOTE, LimitedTextField
 
 
 class AppendOnlyError(ValueError):
@@ -36,6 +41,25 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class StepHistory(AppendOnlyModel):
+    """One step in the life of a record that moves through statuses (an application, a loan):
+    who acted (kept by name too, should the account go), when, and the note. Subclasses add the
+    record, the action and the from/to statuses with their own choices."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
 
 
 class ReadOnlyAdminMixin:

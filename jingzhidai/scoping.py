@@ -1,5 +1,6 @@
-"""Tenant scoping helpers. Each app's selectors define `<entities>_visible_to(user)`; these
-helpers make 'forbidden' and 'missing' look the same (404)."""
+"""Tenant scoping helpers. Each app's selectors define `<entities>_visible_to(user)`, the only
+door to its entities (with the one role → rows rule of `identity.scoping`); these helpers make
+'forbidden' and 'missing' look the same (404)."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.choices import Purpose, RepaymentMethod
+from jingzhidai.audit import StepHistory
 from jingzhidai.limits import NOTE, TEXT, LimitedTextField
 
 from .choices import (
@@ -151,26 +152,21 @@ class Repayment(models.Model):
         return self.reference
 
 
-class LoanHistory(models.Model):
-    """One step of a loan: who (or the nightly job), when, from which status to which, note."""
+class LoanHistory(StepHistory):
+    """One step of a loan: who (or the nightly job), when, from which status to which, note.
+    Append-only, like an application's history."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=20, choices=LoanAction.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=LoanStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=LoanStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
-    note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
-    at = models.DateTimeField(_("at"), default=timezone.now)
     # A classification step keeps what was recorded and as of which day, so the figures of a
     # closed period (regulators.metrics) read the classification in force then, not today's.
     classification = models.CharField(_("five-category classification"), max_length=20,
                                       choices=Classification.choices, blank=True)
     effective_on = models.DateField(_("as of"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StepHistory.Meta):
         verbose_name = _("loan history entry")
         verbose_name_plural = _("loan history")
 

@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.choices import Purpose
-from identity.choices import BANK_ROLES, SEE_ALL_ROLES, Role
+from identity.choices import BANK_ROLES, Role
+from identity.scoping import CLOSED, scoped
 from identity.selectors import role_of
 
 from .choices import NON_PERFORMING, Audience, FundUseStatus
@@ -25,17 +26,8 @@ QUALITY_PURPOSES = (Purpose.QUALITY, Purpose.TECHNICAL, Purpose.EQUIPMENT)
 def loans_visible_to(user) -> QuerySet[Loan]:
     """The enterprise its own; bank staff their bank's; a district regulator the loans of its
     unit's enterprises; the municipal bureau and platform admins all."""
-    qs = Loan.objects.select_related("contract", "application__product", "enterprise__district", "bank")
-    role = role_of(user)
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    if role in BANK_ROLES:
-        return qs.filter(bank_id=user.bank_id)
-    if role == Role.DISTRICT_REGULATOR:
-        return qs.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL_ROLES:
-        return qs
-    return qs.none()
+    return scoped(Loan.objects.select_related("contract", "application__product", "enterprise__district", "bank"),
+                  user)
 
 
 def loan_list(user) -> QuerySet[Loan]:
@@ -189,14 +181,8 @@ def risk_alerts_visible_to(user) -> QuerySet[RiskAlert]:
     Enterprises: none (the bank's risk assessment is the bank's)."""
     qs = RiskAlert.objects.select_related("event__element_type", "event__batch", "event__user", "enterprise",
                                           "loan__contract", "application", "bank", "acknowledged_by")
-    role = role_of(user)
-    if role in BANK_ROLES:
-        return qs.filter(audience=Audience.BANK, bank_id=user.bank_id)
-    if role == Role.DISTRICT_REGULATOR:
-        return qs.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL_ROLES:
-        return qs
-    return qs.none()
+    qs = scoped(qs, user, enterprise=CLOSED, unit="enterprise__regulator_unit")
+    return qs.filter(audience=Audience.BANK) if role_of(user) in BANK_ROLES else qs
 
 
 def alert_acknowledgeable_by(alert, user) -> bool:

@@ -121,7 +121,9 @@ def _loan_history(new, rng) -> int:
     repayments, history, reports = [], [], []
     for ln in loans:
         c = ln.contract
-        LoanHistory.objects.filter(loan=ln).update(at=c.recorded_at)
+        # Demo data only: the loan was opened "now" by the receiver; date it at its contract. The
+        # history is append-only, so this says so explicitly through the base manager.
+        LoanHistory._base_manager.filter(loan=ln).update(at=c.recorded_at)
         first = ln.first_disbursed_on
         if first is None:
             continue

@@ -6,6 +6,7 @@ published ones."""
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from identity.choices import SEE_ALL_ROLES, Role
+from identity.scoping import scoped
 from identity.selectors import role_of
 
 from .models import CaseConsent, CaseEvent, CasePhoto, CaseStatus, TypicalCase
@@ -29,13 +30,8 @@ def cases_published() -> QuerySet[TypicalCase]:
 
 
 def cases_visible_to(user) -> QuerySet[TypicalCase]:
-    role = role_of(user)
-    if role in SEE_ALL_ROLES:
-        return _base()
-    if role == Role.DISTRICT_REGULATOR:
-        return _base().filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    if role == Role.ENTERPRISE:
-        return _base().filter(enterprise_id=user.enterprise_id)
+    if role_of(user) in (*SEE_ALL_ROLES, Role.DISTRICT_REGULATOR, Role.ENTERPRISE):
+        return scoped(_base(), user)
     return cases_published()
 
 
@@ -48,11 +44,8 @@ def cases_with_history_visible_to(user) -> QuerySet[TypicalCase]:
 
 def cases_manageable_by(user) -> QuerySet[TypicalCase]:
     """Cases a user may edit (content and photos): the drafting bureaus within their scope."""
-    role = role_of(user)
-    if role == Role.CITY_REGULATOR:
-        return _base()
-    if role == Role.DISTRICT_REGULATOR:
-        return _base().filter(enterprise__regulator_unit_id=user.regulator_unit_id)
+    if role_of(user) in DRAFTING_ROLES:
+        return scoped(_base(), user)
     return TypicalCase.objects.none()
 
 

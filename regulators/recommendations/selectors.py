@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from banks.models import BANK_OPEN_TO_APPLICATIONS, Bank
 from identity.choices import BANK_ROLES, SEE_ALL_ROLES, Role
+from identity.scoping import CLOSED, scoped
 from identity.selectors import role_of
 
 from .models import Invitation, InvitationStatus, RecommendationConsent, RecommendedEntry, RecommendedList
@@ -51,9 +52,9 @@ def recommended_entries_visible_to(user, *, of_list=None) -> QuerySet[Recommende
         # Banks browse the newest list only.
         return RecommendedEntry.objects.none()
     qs = _entries(of_list.pk)
-    if role == Role.DISTRICT_REGULATOR:
-        return qs.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    return qs
+    if role in BANK_ROLES:
+        return qs  # shared with every admitted bank (checked above), not one bank's rows
+    return scoped(qs, user, bank=CLOSED)
 
 
 def recommended_count(user) -> int:
@@ -75,17 +76,7 @@ def recommendation_consents_of(user) -> QuerySet[RecommendationConsent]:
 def invitations_visible_to(user) -> QuerySet[Invitation]:
     """The enterprise the invitations it received; bank staff their bank's; a district bureau
     its unit's enterprises'; the municipal bureau and admins all."""
-    qs = Invitation.objects.select_related("enterprise", "bank", "product", "invited_by")
-    role = role_of(user)
-    if role == Role.ENTERPRISE:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    if role in BANK_ROLES:
-        return qs.filter(bank_id=user.bank_id)
-    if role == Role.DISTRICT_REGULATOR:
-        return qs.filter(enterprise__regulator_unit_id=user.regulator_unit_id)
-    if role in SEE_ALL_ROLES:
-        return qs
-    return qs.none()
+    return scoped(Invitation.objects.select_related("enterprise", "bank", "product", "invited_by"), user)
 
 
 def invitations_open_count(user) -> int:

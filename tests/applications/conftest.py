@@ -111,4 +111,11 @@ class Flow:
 
 @pytest.fixture
 def flow(world, product, product_2, held):
+    world._product, world._product_2 = product, product_2
     return Flow(world, product, product_2)
+
+
+def flow_of(world):
+    """The test's `flow` builder, for `TenantMatrix.make(world)`, which gets no other fixture:
+    a module of matrices marks its tests with `pytest.mark.usefixtures("flow")`."""
+    return Flow(world, world._product, world._product_2)

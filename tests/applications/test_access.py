@@ -12,37 +12,16 @@ from applications.models import Notification
 from banks import services as bank_services
 
 from ..helpers import TenantMatrix, assert_constant_queries, client_for
-from .conftest import HELD, UNHELD, product_fields, upload
+from .conftest import HELD, UNHELD, flow_of, product_fields, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flow")]  # TenantMatrix.make uses flow_of
 
 BANK_SIDE = {"officer", "approver", "bank_admin"}
 REGULATORS = {"district", "city", "admin"}
 
 
-@pytest.fixture(autouse=True)
-def _flow(request):
-    """TenantMatrix calls make(world) without other fixtures; hand it the builder."""
-    if "world" in request.fixturenames:
-        request.getfixturevalue("flow")
-
-
-def _flow_of(world):
-    from .conftest import Flow
-
-    return Flow(world, world._product, world._product_2)
-
-
-@pytest.fixture
-def flow(world, product, product_2, held):
-    from .conftest import Flow
-
-    world._product, world._product_2 = product, product_2
-    return Flow(world, product, product_2)
-
-
 def _submitted_with_evidence(world):
-    flow = _flow_of(world)
+    flow = flow_of(world)
     app = flow.draft(claims=[HELD, UNHELD])
     ev = services.evidence_add(application=app, user=world.enterprise, element_code=UNHELD,
                                uploaded=upload("老字号.pdf"))
@@ -57,7 +36,7 @@ class TestApplicationAccess(TenantMatrix):
     allowed = {"enterprise", *BANK_SIDE, *REGULATORS}
 
     def make(self, world):
-        return _flow_of(world).to(Status.SUBMITTED)
+        return flow_of(world).to(Status.SUBMITTED)
 
     def detail_urls(self, obj):
         return [(reverse("applications:detail", args=[obj.pk]), False),
@@ -77,7 +56,7 @@ class TestDraftAccess(TenantMatrix):
     allowed = {"enterprise"}
 
     def make(self, world):
-        return _flow_of(world).draft()
+        return flow_of(world).draft()
 
     def detail_urls(self, obj):
         return [(reverse("applications:detail", args=[obj.pk]), False),
@@ -96,7 +75,7 @@ class TestProfileAccess(TenantMatrix):
     allowed = {"enterprise", *BANK_SIDE, *REGULATORS}
 
     def make(self, world):
-        return _flow_of(world).to(Status.SUBMITTED)
+        return flow_of(world).to(Status.SUBMITTED)
 
     def detail_urls(self, obj):
         return [(reverse("api:application-profile", args=[obj.pk]), True)]
@@ -146,7 +125,7 @@ class TestNotificationAccess(TenantMatrix):
     allowed = {"enterprise"}
 
     def make(self, world):
-        app = _flow_of(world).to(Status.SUBMITTED)
+        app = flow_of(world).to(Status.SUBMITTED)
         services.application_accept(application=app, user=world.officer)
         return Notification.objects.get(recipient=world.enterprise, kind="accept")
 
@@ -176,7 +155,7 @@ class TestAccessLogAccess(TenantMatrix):
     allowed = {"enterprise", "admin"}
 
     def make(self, world):
-        app = _flow_of(world).to(Status.SUBMITTED)
+        app = flow_of(world).to(Status.SUBMITTED)
         services.profile_open(application=app, user=world.officer)
         return app
 

@@ -12,28 +12,11 @@ from applications.models import AccessLog, Document
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed
 
 from ..helpers import TenantMatrix, client_for
-from .conftest import EXE, HELD, PDF, PNG, UNHELD, Flow, upload
+from .conftest import EXE, HELD, PDF, PNG, UNHELD, flow_of, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flow")]  # TenantMatrix.make uses flow_of
 
 BANK_SIDE = {"officer", "approver", "bank_admin"}
-
-
-@pytest.fixture(autouse=True)
-def _flow(request):
-    """TenantMatrix calls make(world) without other fixtures; hand it the builder."""
-    if "world" in request.fixturenames:
-        request.getfixturevalue("flow")
-
-
-def _flow_of(world):
-    return Flow(world, world._product, world._product_2)
-
-
-@pytest.fixture
-def flow(world, product, product_2, held):
-    world._product, world._product_2 = product, product_2
-    return Flow(world, product, product_2)
 
 
 def _add(world, app, kind=DocumentKind.FINANCIAL_STATEMENTS, name="2025年财务报表.pdf", content=PDF, note=""):
@@ -121,7 +104,7 @@ def test_only_the_enterprise_adds(flow, world):
 # --- who sees them ------------------------------------------------------------------------------
 
 def _submitted_with_document(world):
-    flow = _flow_of(world)
+    flow = flow_of(world)
     app = flow.draft(claims=[HELD, UNHELD])
     services.evidence_add(application=app, user=world.enterprise, element_code=UNHELD, uploaded=upload("老字号.pdf"))
     doc = _add(world, app)

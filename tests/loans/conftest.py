@@ -11,7 +11,10 @@ from applications.choices import RepaymentMethod, Status
 from applications.demo import stages_backdate
 from loans.models import Loan
 
-from ..applications.conftest import PDF, Flow, held, product, product_2, upload  # noqa: F401 - fixtures
+from ..applications import conftest as applications_fixtures
+from ..applications.conftest import PDF, Flow, flow_of, held, product, product_2, upload  # noqa: F401 - fixtures
+
+flow = applications_fixtures.flow  # the applications' flow fixture, under its name
 
 
 def make_loan(world, flow, *, method=RepaymentMethod.EQUAL_INSTALMENTS, days_ago=100, disburse="1000000",
@@ -26,12 +29,6 @@ def make_loan(world, flow, *, method=RepaymentMethod.EQUAL_INSTALMENTS, days_ago
     if disburse:
         app_services.application_disburse(application=app, user=world.approver, amount=disburse, date=signed)
     return Loan.objects.select_related("contract", "application", "enterprise", "bank").get(application=app)
-
-
-@pytest.fixture
-def flow(world, product, product_2, held):  # noqa: F811 - the applications fixtures, by name
-    world._product, world._product_2 = product, product_2
-    return Flow(world, product, product_2)
 
 
 @pytest.fixture

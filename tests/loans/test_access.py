@@ -12,22 +12,15 @@ from loans import services
 from loans.models import RiskAlert
 
 from ..helpers import TenantMatrix, assert_constant_queries, client_for
-from .conftest import Flow, make_loan, upload
+from .conftest import flow_of, make_loan, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flow")]  # TenantMatrix.make uses flow_of
 
 BANK_SIDE = {"officer", "approver", "bank_admin"}
 
 
-@pytest.fixture(autouse=True)
-def _flow(request):
-    """TenantMatrix calls make(world) without other fixtures; hand it the builder."""
-    if "world" in request.fixturenames:
-        request.getfixturevalue("flow")
-
-
 def _loan(world):
-    return make_loan(world, Flow(world, world._product, world._product_2), days_ago=10)
+    return make_loan(world, flow_of(world), days_ago=10)
 
 
 class TestLoanAccess(TenantMatrix):

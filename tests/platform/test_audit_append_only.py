@@ -13,13 +13,14 @@ from banks.models import BankStatusChange, ProductStatusChange, StaffEvent
 from elements.models import ChangeEvent
 from identity.models import SecurityEvent
 from jingzhidai.audit import AppendOnlyError
+from loans.models import LoanHistory
 
 from ..factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 AUDIT_MODELS = [AccessAttempt, AccessLog, AccessFailureLog, SecurityEvent, ApplicationAccessLog, HistoryEntry,
-                BankStatusChange, ProductStatusChange, StaffEvent, ChangeEvent]
+                BankStatusChange, ProductStatusChange, StaffEvent, ChangeEvent, LoanHistory]
 
 
 @pytest.fixture
