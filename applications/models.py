@@ -460,10 +460,9 @@ class Notification(models.Model):
 
         return render(self.message, self.params, language=language, fallback=(self.subject, self.body))
 
-    @property
-    def shown_subject(self):
-        return self.rendered()[0]
+    def shown(self):
+        """(subject, body, note) for a page in the active language: the note is the free text
+        people wrote, shown as written; a row without a known key shows its stored text."""
+        from .notifications import render_parts
 
-    @property
-    def shown_body(self):
-        return self.rendered()[1]
+        return render_parts(self.message, self.params) or (self.subject, self.body, "")

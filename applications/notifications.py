@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from identity.choices import BANK_ROLES, Role
 from identity.models import User
@@ -27,27 +27,27 @@ from .models import Notification
 # key → (subject, body or None): %-templates with named parameters. The one registry of every
 # app's notices (loans, regulators and identity send theirs through `send` with a key of here).
 MESSAGES = {
-    "transition": (_l("%(number)s: %(action)s (now %(status)s)"), _l("%(enterprise)s · %(bank)s · %(product)s")),
-    "verification_asked": (_l("Verification request: %(enterprise)s, %(element)s"),
-                           _l("Asked by %(bank)s; answer due %(due)s.\n%(question)s")),
-    "verification_answered": (_l("%(number)s %(enterprise)s: %(unit)s answered on %(element)s: %(answer)s"),
-                              _l("Application %(number)s of %(enterprise)s, verification request #%(no)s.")),
-    "loan_transition": (_l("Loan %(number)s: %(action)s (now %(status)s)"),
-                        _l("%(enterprise)s · %(bank)s · outstanding %(outstanding)s")),
-    "fund_use_missing": (_l("Loan %(number)s: no fund-use report %(days)s days after disbursement"),
-                         _l("First disbursement on %(day)s.")),
-    "fund_use_reported": (_l("Loan %(number)s: fund-use report of %(amount)s to review"), None),
-    "fund_use_reviewed": (_l("Loan %(number)s: your fund-use report was %(status)s"), None),
-    "fund_use_answered": (_l("Loan %(number)s: the enterprise answered your question on a fund-use report"), None),
-    "risk_alert": (_l("%(prefix)s: %(enterprise)s · %(what)s"), _l("%(about)s\n%(what)s\n%(source)s")),
-    "risk_alert_escalated": (_l("Unacknowledged for %(days)s working days: %(enterprise)s · %(what)s"),
-                             _l("%(source)s")),
-    "case_consent": (_l("A typical case about your enterprise awaits your consent: %(title)s"),
-                     _l("Drafted by %(unit)s. Nothing is published without your consent.")),
-    "bulletin_published": (_l("Situation bulletin %(period)s published"),
-                           _l("The municipal bureau has published the Jingzhidai situation bulletin for %(period)s.")),
-    "invitation": (_l("%(bank)s invites you to apply for 京质贷"), None),
-    "invitation_product": (_l("%(bank)s invites you to apply for 京质贷"), _l("Product: %(product)s")),
+    "transition": (_("%(number)s: %(action)s (now %(status)s)"), _("%(enterprise)s · %(bank)s · %(product)s")),
+    "verification_asked": (_("Verification request: %(enterprise)s, %(element)s"),
+                           _("Asked by %(bank)s; answer due %(due)s.")),
+    "verification_answered": (_("%(number)s %(enterprise)s: %(unit)s answered on %(element)s: %(answer)s"),
+                              _("Application %(number)s of %(enterprise)s, verification request #%(no)s.")),
+    "loan_transition": (_("Loan %(number)s: %(action)s (now %(status)s)"),
+                        _("%(enterprise)s · %(bank)s · outstanding %(outstanding)s")),
+    "fund_use_missing": (_("Loan %(number)s: no fund-use report %(days)s days after disbursement"),
+                         _("First disbursement on %(day)s.")),
+    "fund_use_reported": (_("Loan %(number)s: fund-use report of %(amount)s to review"), None),
+    "fund_use_reviewed": (_("Loan %(number)s: your fund-use report was %(status)s"), None),
+    "fund_use_answered": (_("Loan %(number)s: the enterprise answered your question on a fund-use report"), None),
+    "risk_alert": (_("%(prefix)s: %(enterprise)s · %(what)s"), _("%(about)s\n%(what)s\n%(source)s")),
+    "risk_alert_escalated": (_("Unacknowledged for %(days)s working days: %(enterprise)s · %(what)s"),
+                             _("%(source)s")),
+    "case_consent": (_("A typical case about your enterprise awaits your consent: %(title)s"),
+                     _("Drafted by %(unit)s. Nothing is published without your consent.")),
+    "bulletin_published": (_("Situation bulletin %(period)s published"),
+                           _("The municipal bureau has published the Jingzhidai situation bulletin for %(period)s.")),
+    "invitation": (_("%(bank)s invites you to apply for a Jingzhidai loan"), None),
+    "invitation_product": (_("%(bank)s invites you to apply for a Jingzhidai loan"), _("Product: %(product)s")),
 }
 
 LOCALISED = "_l"
@@ -73,12 +73,21 @@ def _param(value, language):
     return "" if value is None else value
 
 
-def render(message, params, *, language=None, fallback=("", "")):
-    """(subject, body) of a notice in `language` (default: the active one). An unknown key or a
-    parameter the template lacks gives the fallback (the stored text)."""
+def named(obj):
+    """A catalog entry, bank, product or unit by its name in each language: `name_en` in English
+    where it is set (as `local_name` and the `localized` filter show it on pages), else `name`."""
+    name = str(obj.name)
+    return {LOCALISED: {code: (getattr(obj, "name_en", "") or name) if code.startswith("en") else name
+                        for code, _name in settings.LANGUAGES}}
+
+
+def render_parts(message, params, *, language=None):
+    """(subject, body, note) of a notice in `language` (default: the active one): the body is the
+    registry's text, the note the free text people wrote, as written. None for an unknown key or a
+    parameter the template lacks."""
     entry = MESSAGES.get(message or "")
     if entry is None:
-        return fallback
+        return None
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     params = params or {}
     with translation.override(language):
@@ -87,10 +96,18 @@ def render(message, params, *, language=None, fallback=("", "")):
             subject = str(entry[0]) % values
             body = str(entry[1]) % values if entry[1] is not None else ""
         except (KeyError, ValueError, TypeError):
-            return fallback
-    note = _param(params.get("note"), language)
-    body = "\n".join(x for x in (body.strip(), str(note).strip()) if x)
-    return subject, body
+            return None
+    return subject, body.strip(), str(_param(params.get("note"), language)).strip()
+
+
+def render(message, params, *, language=None, fallback=("", "")):
+    """(subject, body) of a notice, the note under the registry's text; the fallback (the
+    stored text) when the key is unknown."""
+    parts = render_parts(message, params, language=language)
+    if parts is None:
+        return fallback
+    subject, body, note = parts
+    return subject, "\n".join(x for x in (body, note) if x)
 
 
 BANK_DESK = (Role.BANK_OFFICER, Role.BANK_APPROVER)
@@ -143,7 +160,7 @@ def notify_transition(application, *, action, actor, from_status, note=""):
 
     params = {"number": application.number, "action": localised(Action(action).label),
               "status": localised(Status(application.status).label), "enterprise": application.enterprise.name,
-              "bank": application.bank.name, "product": application.product.name, "note": note or ""}
+              "bank": named(application.bank), "product": named(application.product), "note": note or ""}
     # The bank hears nothing of an application it never received (a draft withdrawn unsent).
     groups = [bank_desk(application.bank_id)] if application.submitted_at else []
     if actor is None or actor.role != Role.ENTERPRISE:
@@ -156,8 +173,8 @@ def notify_transition(application, *, action, actor, from_status, note=""):
 
 
 def notify_verification_asked(request, *, actor):
-    params = {"enterprise": request.enterprise.name, "element": localised(lambda: request.element_type.local_name),
-              "bank": request.application.bank.name, "due": str(request.due_on), "question": request.question}
+    params = {"enterprise": request.enterprise.name, "element": named(request.element_type),
+              "bank": named(request.application.bank), "due": str(request.due_on), "note": request.question}
     return send(regulators(request.regulator_unit_id), actor=actor, kind="verification_asked",
                 message="verification_asked", params=params, url=link_to("verification_request", request.pk),
                 verification_request=request)
@@ -165,7 +182,7 @@ def notify_verification_asked(request, *, actor):
 
 def notify_verification_answered(request, *, actor):
     params = {"number": request.application.number, "enterprise": request.enterprise.name,
-              "unit": request.regulator_unit.name, "element": localised(lambda: request.element_type.local_name),
+              "unit": named(request.regulator_unit), "element": named(request.element_type),
               "answer": localised(request.get_status_display), "no": request.pk, "note": request.answer_note or ""}
     recipients = list(bank_desk(request.application.bank_id))
     return send(recipients, actor=actor, kind="verification_answered", message="verification_answered",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from applications import notifications
 from applications.choices import AuthorisationEnd, Purpose
@@ -264,7 +264,7 @@ def _move(loans, action, *, user, note=""):
         items.append((loan, f"loan_{action}", "loan_transition", {
             "number": loan.number, "action": notifications.localised(LoanAction(action).label),
             "status": notifications.localised(LoanStatus(target).label), "enterprise": loan.enterprise.name,
-            "bank": loan.bank.name, "outstanding": notifications.localised(functools.partial(money.money,
+            "bank": notifications.named(loan.bank), "outstanding": notifications.localised(functools.partial(money.money,
                                                                                              loan.outstanding)),
             "note": notifications.localised(note) if isinstance(note, Promise) else note}))
     LoanHistory.objects.bulk_create(history)
@@ -564,7 +564,7 @@ def loans_overdue_refresh(*, today=None, chunk: int = 2000) -> dict:
                     for f in POSITION_FIELDS:
                         setattr(full[x.pk], f, getattr(x, f))
                 late, cured = [full[x.pk] for x in late], [full[x.pk] for x in cured]
-            _move(late, LoanAction.OVERDUE, user=None, note=_l("Past due since the instalment of the day shown."))
+            _move(late, LoanAction.OVERDUE, user=None, note=gettext_lazy("Past due since the instalment of the day shown."))
             _move(cured, LoanAction.CURE, user=None)
             _save_positions(changed + late + cured)
             counts["loans"] += len(loans)
@@ -803,7 +803,7 @@ def _alerts_for(events) -> int:
         app, loan = by_app.get(r["application_id"], (None, None))
         about = ((lambda n=loan.number: _("Loan %(no)s") % {"no": n}) if loan else
                  (lambda n=app.number: _("Application %(no)s") % {"no": n}) if app else "")
-        params = {"prefix": localised(_l("Good news") if alerts.is_good_news(e) else _l("Risk alert")),
+        params = {"prefix": localised(gettext_lazy("Good news") if alerts.is_good_news(e) else gettext_lazy("Risk alert")),
                   "enterprise": names.get(e.enterprise_id, e.enterprise_id), "about": localised(about),
                   "what": localised(functools.partial(alerts.summary, e)),
                   "source": localised(lambda e=e: _("Source: %(source)s") % {"source": alerts.source(e)})}

@@ -77,7 +77,7 @@ def _ask_consent(case, *, actor):
     from applications import notifications
 
     notifications.send(list(notifications.enterprise_users(case.enterprise_id)), actor=actor, kind="case_consent",
-                       message="case_consent", params={"title": case.title, "unit": case.drafted_by_unit.name},
+                       message="case_consent", params={"title": case.title, "unit": notifications.named(case.drafted_by_unit)},
                        url=reverse("regulators:case_detail", args=[case.pk]))
 
 

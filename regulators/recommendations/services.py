@@ -90,9 +90,9 @@ def invitation_create(*, user, entry, product=None, message="") -> Invitation:
 def _notify_invited(invitation, *, actor):
     from applications import notifications
 
-    params = {"bank": invitation.bank.name, "note": invitation.message or ""}
+    params = {"bank": notifications.named(invitation.bank), "note": invitation.message or ""}
     if invitation.product_id:
-        params["product"] = invitation.product.name
+        params["product"] = notifications.named(invitation.product)
     notifications.send(list(notifications.enterprise_users(invitation.enterprise_id)), actor=actor,
                        kind="invitation", message="invitation_product" if invitation.product_id else "invitation",
                        params=params, url=reverse("regulators:invitation_list"))

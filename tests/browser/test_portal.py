@@ -41,6 +41,32 @@ def side_navigation_holds(page):
     assert not cut, f"menu entries cut off: {cut}"
 
 
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def notices_are_english(page, username):
+    """The notification list in English: every notice the demo generated reads in English. What
+    is left is data: the names and numbers stored as plain parameters (an enterprise's
+    registered name, an application number) and the free text people wrote (the note)."""
+    from applications.models import Notification
+
+    items = page.locator("[data-testid=notification]")
+    assert items.count() >= 1, f"{username} has no notification in the demo"
+    for i in range(items.count()):
+        item = items.nth(i)
+        pk = int(re.search(r"/(\d+)/", item.locator("a").first.get_attribute("href")).group(1))
+        n = Notification.objects.get(pk=pk, recipient__username=username)
+        assert n.message, f"notice {pk} has no message key"
+        text = item.inner_text()
+        note = item.locator("[data-testid=notification-note]")
+        if note.count():
+            text = text.replace(note.inner_text(), "")
+        for value in n.params.values():
+            if isinstance(value, str) and value:
+                text = text.replace(value, "")
+        assert not CJK.search(text), f"{username}: notice {pk} is not in English: {item.inner_text()!r}"
+
+
 def test_public_pages(browse):
     """Anonymous: sign-in page, self-check, the public partner list; the favicon and the language
     menu (each language by its own name)."""
@@ -79,7 +105,7 @@ def test_every_menu_page(browse):
                  if a.startswith("/") and not a.startswith("/django-admin/")]
         for link in dict.fromkeys(links):
             visit.open(link)
-            if link.endswith(("/applications/", "/verification-requests/", "/loans/")):
+            if link.endswith(("/applications/", "/verification-requests/", "/loans/", "/alerts/")):
                 first = page.locator("main table tbody a[href^='/']").first
                 if first.count():
                     visit.open(first.get_attribute("href"))
@@ -127,6 +153,9 @@ def test_english_mode(browse):
     visit.open(page.locator("main table tbody a[href^='/applications/']").first.get_attribute("href"))
     rows = " ".join(page.locator("[data-testid=claim-row]").all_inner_texts())
     assert "China Quality Award nomination" in rows and "中国质量奖提名奖" not in rows
+    notices_are_english(visit.open("/applications/notifications/"), "demo-enterprise")
+    notices_are_english(browse("demo-officer", lang="en-US", name="demo-officer-en").open(
+        "/applications/notifications/"), "demo-officer")
     page.select_option("[data-testid=language]", "zh-hans")
     page.wait_for_load_state("load")
     visit.check("switched to Chinese")
