@@ -25,7 +25,8 @@ from identity.navigation import link_to
 from .models import Notification
 
 # key → (subject, body or None): %-templates with named parameters. The one registry of every
-# app's notices (loans, regulators and identity send theirs through `send` with a key of here).
+# app's notices (the loans and regulators apps send theirs through `send` with a key of here;
+# identity's account e-mails are not notices but follow the same language rule).
 MESSAGES = {
     "transition": (_("%(number)s: %(action)s (now %(status)s)"), _("%(enterprise)s · %(bank)s · %(product)s")),
     "verification_asked": (_("Verification request: %(enterprise)s, %(element)s"),
