@@ -428,7 +428,11 @@ class Notification(models.Model):
     verification_request = models.ForeignKey(VerificationRequest, null=True, blank=True, on_delete=models.CASCADE,
                                              related_name="+")
     kind = models.CharField(_("kind"), max_length=30)  # a workflow action, or verification_asked / _answered
-    subject = models.CharField(_("subject"), max_length=200)
+    # A key of applications.notifications.MESSAGES and its parameters: the notice is rendered in
+    # the reader's language. Rows without a key (older ones) are shown from subject/body.
+    message = models.CharField(_("message key"), max_length=40, blank=True, default="")
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)  # the text in the default language
     body = LimitedTextField(_("message"), blank=True, max_length=TEXT)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
@@ -443,3 +447,16 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def rendered(self, language=None):
+        """(subject, body) in `language`, default the active one (see notifications.render)."""
+        from .notifications import render
+
+        return render(self.message, self.params, language=language, fallback=(self.subject, self.body))
+
+    def shown(self):
+        """(subject, body, note) for a page in the active language: the note is the free text
+        people wrote, shown as written; a row without a known key shows its stored text."""
+        from .notifications import render_parts
+
+        return render_parts(self.message, self.params) or (self.subject, self.body, "")

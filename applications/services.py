@@ -21,7 +21,7 @@ from elements.models import ElementType
 from elements.selectors import profile_get
 from identity.choices import BANK_ROLES, Role
 from identity.selectors import actor_name
-from identity.services import enterprise_check
+from identity.services import enterprise_check, user_language
 from jingzhidai import money
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError, TransitionNotAllowed, full_clean_or_raise
@@ -850,12 +850,14 @@ def verification_request_answer(*, request, user, confirmed: bool, note="", uplo
 def notification_email_send(*, notification_id) -> bool:
     """Send one notification's e-mail at most once even when two workers pick the task up (a
     retry, a duplicate delivery): the first locks the row until it has sent and marked it; the
-    other skips the locked row and sends nothing. A failed send rolls back, so a retry sends."""
+    other skips the locked row and sends nothing. A failed send rolls back, so a retry sends.
+    It is written in the recipient's language (identity.services.user_language)."""
     n = (Notification.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
          .filter(pk=notification_id, emailed_at__isnull=True).first())
     if n is None or not n.recipient.email:
         return False
-    send_mail(n.subject, f"{n.body}\n\n{n.url}".strip(), None, [n.recipient.email])
+    subject, body = n.rendered(language=user_language(n.recipient))
+    send_mail(subject, f"{body}\n\n{n.url}".strip(), None, [n.recipient.email])
     n.emailed_at = timezone.now()
     n.save(update_fields=["emailed_at"])
     return True

@@ -149,6 +149,9 @@ class User(AbstractUser):
     # Set when an administrator sets the password: the owner must choose a new one at the next
     # sign-in before anything else (no API token either), so the administrator cannot act as them.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # The language the person last chose in the portal (blank: the default); their e-mails are
+    # written in it. Set by `services.user_language_set` (language menu, sign-up).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     objects = PortalUserManager()
 

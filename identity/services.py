@@ -213,10 +213,25 @@ def account_password_check(password: str, user: User) -> None:
         raise ApplicationError(" ".join(e.messages), {"fields": {"password": e.messages}}, code="weak_password")
 
 
-def _tell_signup(*, email: str, username: str, enterprise_name: str, created: bool) -> None:
+def user_language(user) -> str:
+    """The language a person's e-mails are written in: the one they last chose, else the default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.language if user is not None and user.language in codes else settings.LANGUAGE_CODE
+
+
+def user_language_set(*, user, language: str) -> None:
+    """Remember the language a signed-in person chose (the language menu), for their e-mails."""
+    if user is None or not user.is_authenticated or language not in {c for c, _n in settings.LANGUAGES}:
+        return
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
+def _tell_signup(*, email: str, username: str, enterprise_name: str, created: bool, language: str) -> None:
     """The answer to a sign-up goes to the e-mail address given: only its owner learns whether
-    the username could be used."""
-    with translation.override(settings.LANGUAGE_CODE):
+    the username could be used. It is written in the language the sign-up page was read in."""
+    with translation.override(language):
         if created:
             subject = gettext("Your sign-up was received")
             body = gettext("The account %(username)s for %(enterprise)s was opened. It can sign in once your "
@@ -257,8 +272,11 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
         raise ApplicationError(_("The enterprise name does not match the registered name for this code."),
                                {"fields": {"enterprise_name": [str(_("Name does not match the registry."))]}},
                                code="name_mismatch")
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in {c for c, _n in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
     user = User(username=username, email=email, phone=phone, first_name=full_name, role=Role.ENTERPRISE,
-                enterprise=ent, is_active=False)
+                enterprise=ent, is_active=False, language=language)
     account_password_check(password, user)
     user.set_password(password)
     # Uniqueness is the database's word (below), so that a taken name answers like a free one.
@@ -269,7 +287,7 @@ def enterprise_user_signup(*, uscc_code: str, enterprise_name: str, username: st
             account_save_new(user)
         except ApplicationError:
             created = False
-    tell = dict(email=email, username=username, enterprise_name=ent.name, created=created)
+    tell = dict(email=email, username=username, enterprise_name=ent.name, created=created, language=language)
     transaction.on_commit(lambda: _tell_signup(**tell))
     return user if created else None
 
@@ -348,7 +366,7 @@ def _tell_password_set(user_id: int, by_name: str) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.email:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(user_language(user)):
         subject = gettext("Your password was set by an administrator")
         body = gettext(
             "%(by)s set a new password for your account %(username)s on %(at)s. You will have to choose "

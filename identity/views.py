@@ -269,3 +269,14 @@ class SignupView(ThrottledPageMixin, FormView):
                                          "can sign in once your district market regulation bureau has confirmed "
                                          "it.") % {"email": d["email"]})
         return redirect(reverse("identity:login"))
+
+
+def language_set(request):
+    """Django's set_language, and the choice remembered on the account of a signed-in person so
+    that their e-mails are written in it (docs/decisions.md, "Notifications in the reader's language")."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    if request.method == "POST":
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

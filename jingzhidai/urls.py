@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from identity import api as identity_api
+from identity.views import language_set
 from jingzhidai.health import health
 
 # Apps above identity plug in without this file naming their views:
@@ -43,7 +44,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("identity.urls")),
     *feature_pages,
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("django-admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -67,10 +67,10 @@ def summary(event) -> str:
             "items": data.get("failed_items") or _("no items given")}
     if kind == EventKind.DISTINCTION_LAPSED:
         return _("Claimed distinction %(name)s expired (valid until %(day)s)") % {
-            "name": event.element_type.name if event.element_type else "", "day": data.get("expires_on", "")}
+            "name": event.element_type.local_name if event.element_type else "", "day": data.get("expires_on", "")}
     if kind == EventKind.DISTINCTION_REVOKED:
         return _("Claimed distinction %(name)s revoked on %(day)s: %(reason)s") % {
-            "name": event.element_type.name if event.element_type else "",
+            "name": event.element_type.local_name if event.element_type else "",
             "day": data.get("revoked_on") or event.occurred_on or "", "reason": event.reason or ""}
     if kind == EventKind.ANNULLED:
         model = next((m for m, code in RECORD_TYPES.items() if code == event.record_type), None)

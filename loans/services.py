@@ -4,6 +4,7 @@ the loan, refuses what the map in `workflow.py` does not allow (TransitionNotAll
 without changing anything, writes a history row and notifies (in-app now, e-mail after
 commit) through applications' notification mechanism."""
 
+import functools
 from datetime import date as date_type
 from datetime import timedelta
 from decimal import Decimal
@@ -12,9 +13,11 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Min, OuterRef, Q, Sum
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications import notifications
 from applications.choices import AuthorisationEnd, Purpose
@@ -218,12 +221,13 @@ def loans_reconcile() -> int:
 # --- notices ----------------------------------------------------------------------------------
 
 def _notify(items, *, actor, enterprise_too=True):
-    """items: (loan, subject, body). The bank desk of each loan's bank, and the enterprise's
-    users when `enterprise_too`; never the actor. Two queries for the recipients, one insert."""
+    """items: (loan, kind, message, params): a key of applications.notifications.MESSAGES and its
+    parameters. The bank desk of each loan's bank, and the enterprise's users when
+    `enterprise_too`; never the actor. Two queries for the recipients, one insert."""
     if not items:
         return
-    banks = {loan.bank_id for loan, _s, _b in items}
-    ents = {loan.enterprise_id for loan, _s, _b in items}
+    banks = {loan.bank_id for loan, *_rest in items}
+    ents = {loan.enterprise_id for loan, *_rest in items}
     desk, people = {}, {}
     for u in notifications.bank_desk(*banks):
         desk.setdefault(u.bank_id, []).append(u)
@@ -231,9 +235,9 @@ def _notify(items, *, actor, enterprise_too=True):
         for u in notifications.enterprise_users(*ents):
             people.setdefault(u.enterprise_id, []).append(u)
     notifications.send_many([dict(recipients=desk.get(loan.bank_id, []) + people.get(loan.enterprise_id, []),
-                                  kind=f"loan_{kind}"[:30], subject=subject, body=body,
+                                  kind=kind[:30], message=message, params=params,
                                   url=reverse("loans:detail", args=[loan.pk]), application=loan.application)
-                             for loan, (kind, subject), body in items], actor=actor)
+                             for loan, kind, message, params in items], actor=actor)
 
 
 def _move(loans, action, *, user, note=""):
@@ -254,16 +258,15 @@ def _move(loans, action, *, user, note=""):
             loan.status_changed_at = now
         classified = action == LoanAction.CLASSIFY
         history.append(LoanHistory(loan=loan, action=action, from_status=from_status, to_status=target, actor=user,
-                                   actor_name=actor_name(user), note=note or "", at=now,
+                                   actor_name=actor_name(user), note=str(note or ""), at=now,
                                    classification=loan.classification if classified else "",
                                    effective_on=loan.classified_on if classified else None))
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Loan %(number)s: %(action)s (now %(status)s)") % {
-                "number": loan.number, "action": LoanAction(action).label, "status": LoanStatus(target).label}
-            body = _("%(enterprise)s · %(bank)s · outstanding %(outstanding)s") % {
-                "enterprise": loan.enterprise.name, "bank": loan.bank.name,
-                "outstanding": money.money(loan.outstanding)}
-        items.append((loan, (action, subject), f"{body}\n{note}".strip()))
+        items.append((loan, f"loan_{action}", "loan_transition", {
+            "number": loan.number, "action": notifications.localised(LoanAction(action).label),
+            "status": notifications.localised(LoanStatus(target).label), "enterprise": loan.enterprise.name,
+            "bank": notifications.named(loan.bank), "outstanding": notifications.localised(functools.partial(money.money,
+                                                                                             loan.outstanding)),
+            "note": notifications.localised(note) if isinstance(note, Promise) else note}))
     LoanHistory.objects.bulk_create(history)
     # The classification is the bank's own assessment: the enterprise hears of status changes only.
     _notify(items, actor=user, enterprise_too=action != LoanAction.CLASSIFY)
@@ -561,7 +564,7 @@ def loans_overdue_refresh(*, today=None, chunk: int = 2000) -> dict:
                     for f in POSITION_FIELDS:
                         setattr(full[x.pk], f, getattr(x, f))
                 late, cured = [full[x.pk] for x in late], [full[x.pk] for x in cured]
-            _move(late, LoanAction.OVERDUE, user=None, note=_("Past due since the instalment of the day shown."))
+            _move(late, LoanAction.OVERDUE, user=None, note=gettext_lazy("Past due since the instalment of the day shown."))
             _move(cured, LoanAction.CURE, user=None)
             _save_positions(changed + late + cured)
             counts["loans"] += len(loans)
@@ -572,11 +575,13 @@ def loans_overdue_refresh(*, today=None, chunk: int = 2000) -> dict:
 
 # --- fund use -------------------------------------------------------------------------------------
 
-def _fund_use_notice(report, kind, subject, *, to_bank: bool, actor):
+def _fund_use_notice(report, kind, params, *, to_bank: bool, actor):
+    """kind is also the message key; the report's description is the free text shown as written."""
     loan = report.loan
     recipients = list(notifications.bank_desk(loan.bank_id) if to_bank
                       else notifications.enterprise_users(loan.enterprise_id))
-    notifications.send(recipients, actor=actor, kind=kind, subject=subject, body=report.description[:500],
+    params = {"number": loan.number, **params, "note": report.description[:500]}
+    notifications.send(recipients, actor=actor, kind=kind, message=kind, params=params,
                        url=reverse("loans:detail", args=[loan.pk]) + "#fund-use", application=loan.application)
 
 
@@ -624,10 +629,8 @@ def fund_use_report_create(*, loan, user, purpose, amount, date, description, up
         if report.file:
             report.file.delete(save=False)
         raise
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Loan %(number)s: fund-use report of %(amount)s to review") % {
-            "number": loan.number, "amount": money.money(value)}
-    _fund_use_notice(report, "fund_use_reported", subject, to_bank=True, actor=user)
+    _fund_use_notice(report, "fund_use_reported", {
+        "amount": notifications.localised(functools.partial(money.money, value))}, to_bank=True, actor=user)
     return report
 
 
@@ -645,10 +648,8 @@ def fund_use_report_review(*, report, user, accepted: bool, note="") -> FundUseR
     r.status = FundUseStatus.ACCEPTED if accepted else FundUseStatus.QUESTIONED
     r.review_note, r.reviewed_by, r.reviewed_at = note, user, timezone.now()
     r.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Loan %(number)s: your fund-use report was %(status)s") % {
-            "number": r.loan.number, "status": r.get_status_display()}
-    _fund_use_notice(r, "fund_use_reviewed", subject, to_bank=False, actor=user)
+    _fund_use_notice(r, "fund_use_reviewed", {"status": notifications.localised(r.get_status_display)},
+                     to_bank=False, actor=user)
     return r
 
 
@@ -664,10 +665,7 @@ def fund_use_report_answer(*, report, user, answer) -> FundUseReport:
         _fields_error({"answer": [_("Write your answer.")]}, code="answer_required")
     r.status, r.answer, r.answered_at = FundUseStatus.ANSWERED, answer, timezone.now()
     r.save(update_fields=["status", "answer", "answered_at"])
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Loan %(number)s: the enterprise answered your question on a fund-use report") % {
-            "number": r.loan.number}
-    _fund_use_notice(r, "fund_use_answered", subject, to_bank=True, actor=user)
+    _fund_use_notice(r, "fund_use_answered", {}, to_bank=True, actor=user)
     return r
 
 
@@ -695,13 +693,9 @@ def loans_fund_use_flag(*, today=None) -> int:
         ~Exists(FundUseReport.objects.filter(loan_id=OuterRef("pk")))))
     if not loans:
         return 0
-    items = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for loan in loans:
-            subject = _("Loan %(number)s: no fund-use report %(days)s days after disbursement") % {
-                "number": loan.number, "days": fund_use_report_days()}
-            items.append((loan, ("fund_use_missing", subject), _("First disbursement on %(day)s.") % {
-                "day": loan.first_disbursed_on}))
+    items = [(loan, "loan_fund_use_missing", "fund_use_missing", {
+        "number": loan.number, "days": fund_use_report_days(), "day": str(loan.first_disbursed_on)})
+        for loan in loans]
     _notify(items, actor=None, enterprise_too=False)
     Loan.objects.filter(pk__in=[x.pk for x in loans]).update(fund_use_flagged_at=timezone.now())
     return len(loans)
@@ -803,20 +797,20 @@ def _alerts_for(events) -> int:
         regs.setdefault(u.regulator_unit_id, []).append(u)
     names = dict(Enterprise.objects.filter(uscc__in=ents).values_list("uscc", "name"))
     messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for r in fresh:
-            e = by_event[r["event_id"]]
-            prefix = _("Good news") if alerts.is_good_news(e) else _("Risk alert")
-            what = alerts.summary(e)
-            subject = f"{prefix}: {names.get(e.enterprise_id, e.enterprise_id)} · {what}"
-            app, loan = by_app.get(r["application_id"], (None, None))
-            about = (_("Loan %(no)s") % {"no": loan.number} if loan else
-                     _("Application %(no)s") % {"no": app.number} if app else "")
-            body = "\n".join(x for x in (about, what, _("Source: %(source)s") % {"source": alerts.source(e)}) if x)
-            recipients = desk.get(r["bank_id"], []) if r["audience"] == Audience.BANK else regs.get(
-                r["regulator_unit_id"], [])
-            messages.append(dict(recipients=recipients, kind="risk_alert", subject=subject, body=body,
-                                 url=reverse("loans:alert_detail", args=[r["pk"]]), application=app))
+    localised = notifications.localised
+    for r in fresh:
+        e = by_event[r["event_id"]]
+        app, loan = by_app.get(r["application_id"], (None, None))
+        about = ((lambda n=loan.number: _("Loan %(no)s") % {"no": n}) if loan else
+                 (lambda n=app.number: _("Application %(no)s") % {"no": n}) if app else "")
+        params = {"prefix": localised(gettext_lazy("Good news") if alerts.is_good_news(e) else gettext_lazy("Risk alert")),
+                  "enterprise": names.get(e.enterprise_id, e.enterprise_id), "about": localised(about),
+                  "what": localised(functools.partial(alerts.summary, e)),
+                  "source": localised(lambda e=e: _("Source: %(source)s") % {"source": alerts.source(e)})}
+        recipients = desk.get(r["bank_id"], []) if r["audience"] == Audience.BANK else regs.get(
+            r["regulator_unit_id"], [])
+        messages.append(dict(recipients=recipients, kind="risk_alert", message="risk_alert", params=params,
+                             url=reverse("loans:alert_detail", args=[r["pk"]]), application=app))
     notifications.send_many(messages)
     RiskAlert.objects.filter(pk__in=[r["pk"] for r in fresh]).update(notified_at=timezone.now())
     return len(fresh)
@@ -863,14 +857,12 @@ def risk_alerts_escalate(*, today=None) -> int:
     approvers = {}
     for u in notifications.bank_desk(*{a.bank_id for a in due}, roles=(Role.BANK_APPROVER,)):
         approvers.setdefault(u.bank_id, []).append(u)
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for a in due:
-            subject = _("Unacknowledged for %(days)s working days: %(enterprise)s · %(what)s") % {
-                "days": days, "enterprise": a.enterprise.name, "what": alerts.summary(a.event)}
-            messages.append(dict(recipients=approvers.get(a.bank_id, []), kind="risk_alert_escalated",
-                                 subject=subject, body=alerts.source(a.event),
-                                 url=reverse("loans:alert_detail", args=[a.pk]), application=a.application))
+    messages = [dict(recipients=approvers.get(a.bank_id, []), kind="risk_alert_escalated",
+                     message="risk_alert_escalated",
+                     params={"days": days, "enterprise": a.enterprise.name,
+                             "what": notifications.localised(functools.partial(alerts.summary, a.event)),
+                             "source": notifications.localised(functools.partial(alerts.source, a.event))},
+                     url=reverse("loans:alert_detail", args=[a.pk]), application=a.application) for a in due]
     notifications.send_many(messages)
     RiskAlert.objects.filter(pk__in=[a.pk for a in due]).update(escalated_at=timezone.now())
     return len(due)

@@ -122,3 +122,23 @@ def race(*calls, catch=Exception):
     for t in threads:
         t.join(60)
     return results, errors
+
+
+def unlabelled_fields(html: str) -> list[str]:
+    """Form fields of a rendered page without a <label for=…> of their own (the server-side
+    sibling of the browser suite's label check, tests/browser/checks.py): every input, select and
+    textarea that people fill, except hidden fields, buttons, and checkboxes and radios (their
+    labels wrap them or a column heading names them)."""
+    import re
+
+    labelled = set(re.findall(r'<label\b[^>]*\bfor="([^"]+)"[^>]*>\s*[^<\s]', html))
+    found = []
+    for tag, attrs in re.findall(r"<(input|select|textarea)\b([^>]*)>", html):
+        kind = re.search(r'\stype="([^"]*)"', attrs)
+        if kind and kind.group(1) in ("hidden", "submit", "button", "reset", "image", "checkbox", "radio"):
+            continue
+        field_id = re.search(r'\sid="([^"]*)"', attrs)
+        if not field_id or field_id.group(1) not in labelled:
+            name = re.search(r'\sname="([^"]*)"', attrs)
+            found.append(f"{tag} {name.group(1) if name else attrs.strip()[:60]}")
+    return found

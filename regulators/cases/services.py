@@ -72,18 +72,13 @@ def case_create(*, user, enterprise, element_type, title, summary, body, bank=No
 def _ask_consent(case, *, actor):
     """The enterprise is told that a case about it waits for its consent (a new draft, or a
     change that ended the consent it had given)."""
-    from django.conf import settings
     from django.urls import reverse
-    from django.utils import translation
 
     from applications import notifications
 
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("A typical case about your enterprise awaits your consent: %(title)s") % {"title": case.title}
-        body = _("Drafted by %(unit)s. Nothing is published without your consent.") % {
-            "unit": case.drafted_by_unit.name}
     notifications.send(list(notifications.enterprise_users(case.enterprise_id)), actor=actor, kind="case_consent",
-                       subject=subject, body=body, url=reverse("regulators:case_detail", args=[case.pk]))
+                       message="case_consent", params={"title": case.title, "unit": notifications.named(case.drafted_by_unit)},
+                       url=reverse("regulators:case_detail", args=[case.pk]))
 
 
 def _lapse_consent(case, user):

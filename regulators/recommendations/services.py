@@ -88,18 +88,14 @@ def invitation_create(*, user, entry, product=None, message="") -> Invitation:
 
 
 def _notify_invited(invitation, *, actor):
-    from django.conf import settings
-    from django.utils import translation
-
     from applications import notifications
 
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(bank)s invites you to apply for 京质贷") % {"bank": invitation.bank.name}
-        body = invitation.message
-        if invitation.product_id:
-            body = _("Product: %(product)s") % {"product": invitation.product.name} + ("\n" + body if body else "")
+    params = {"bank": notifications.named(invitation.bank), "note": invitation.message or ""}
+    if invitation.product_id:
+        params["product"] = notifications.named(invitation.product)
     notifications.send(list(notifications.enterprise_users(invitation.enterprise_id)), actor=actor,
-                       kind="invitation", subject=subject, body=body, url=reverse("regulators:invitation_list"))
+                       kind="invitation", message="invitation_product" if invitation.product_id else "invitation",
+                       params=params, url=reverse("regulators:invitation_list"))
 
 
 @transaction.atomic

@@ -134,14 +134,11 @@ def report_publish(*, report: Report, user) -> Report:
 
 
 def _notify_published(report, *, actor):
-    from applications.notifications import notify_partner_banks
+    from applications.notifications import localised, notify_partner_banks
 
-    with translation.override("zh-hans"):
-        period = period_parse(report.kind, report.period, today=report.period_end)
-        subject = _("Situation bulletin %(period)s published") % {"period": period.label}
-        body = _("The municipal bureau has published the Jingzhidai situation bulletin for %(period)s.") % {
-            "period": period.label}
-    notify_partner_banks(actor=actor, kind="bulletin_published", subject=subject, body=body,
+    period = period_parse(report.kind, report.period, today=report.period_end)
+    notify_partner_banks(actor=actor, kind="bulletin_published", message="bulletin_published",
+                         params={"period": localised(lambda: period.label)},
                          url=reverse("regulators:bulletin_detail", args=[report.pk]))
 
 

@@ -5,6 +5,9 @@
   the page scrolls sideways either: a table that needs a horizontal scrollbar is cut off too);
 - on Chinese pages no untranslated message id and no catalog code (`management.china_quality_award`);
 - no serious or critical accessibility violation (axe-core, vendored under vendor/axe-core);
+- every visible form field has a visible label (a <label> for it, or one around it; an
+  accessible name alone does not do), and a field for an amount, a term or a rate says its unit
+  in that label; a checkbox or radio in a table row under a visible column heading is exempt;
 - no Content-Security-Policy violation (no inline script or style slipped in).
 
 `Visit` walks a page through all of this and writes a screenshot per viewport under
@@ -77,6 +80,41 @@ BROKEN_JS = r"""() => {
       const tops = [...range.getClientRects()].filter(r => r.width > 1);
       if (tops.length && new Set(tops.map(r => Math.round(r.top))).size > 1) {
         found.push('date "' + match[0] + '" breaks inside the value');
+      }
+    }
+  }
+  return found;
+}"""
+
+# Form fields without a visible label, and money / term / rate fields whose label has no unit.
+LABELS_JS = r"""() => {
+  const found = [];
+  const shown = (el) => {
+    if (!el) return false;
+    const rect = el.getBoundingClientRect();
+    if (rect.width <= 1 || rect.height <= 1) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none' || style.opacity === '0') return false;
+    return !el.closest('.visually-hidden, .visually-hidden-focusable, [hidden], .collapse:not(.show), .d-none');
+  };
+  const describe = (el) => el.tagName.toLowerCase() + (el.type ? '[type=' + el.type + ']' : '')
+      + (el.name ? '[name=' + el.name + ']' : '') + (el.id ? '#' + el.id : '');
+  const UNITS = [[/(^|_)(amount|credit_line|amount_min|amount_max|principal|interest)$/, /元|yuan/i],
+                 [/(^|_)term(_months)?$|_months$/, /月|month/i],
+                 [/(^|_)(annual_)?rate$/, /%|％/]];
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
+    if (!shown(el)) continue;
+    if (['checkbox', 'radio'].includes(el.type)) {
+      const table = el.closest('tr') && el.closest('table');
+      if (table && [...table.querySelectorAll('thead th')].some(th => shown(th) && th.innerText.trim())) continue;
+    }
+    const labels = [...(el.labels || [])].filter(l => shown(l) && l.innerText.trim());
+    if (!labels.length) { found.push(describe(el) + ' has no visible label'); continue; }
+    const text = labels.map(l => l.innerText).join(' ');
+    for (const [name, unit] of UNITS) {
+      if (name.test(el.name || '') && el.type !== 'date' && !unit.test(text)) {
+        found.push(describe(el) + ' label "' + text.trim().slice(0, 40) + '" has no unit');
       }
     }
   }
@@ -170,6 +208,8 @@ class Visit:
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT_DIR / f"{self.name}-{self.step:02d}-{slug}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": VIEWPORTS[0][0], "height": VIEWPORTS[0][1]})
+        for item in page.evaluate(LABELS_JS):
+            self.problems.append(f"{self.name} {label}: {item}")
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE_SOURCE)
         for item in page.evaluate(AXE_JS):

@@ -41,6 +41,49 @@ def side_navigation_holds(page):
     assert not cut, f"menu entries cut off: {cut}"
 
 
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+GLOSSARY = re.compile(r"(?<=[A-Za-z]) \([\u3400-\u9fff/+]+\)")
+
+
+def notice_data(n):
+    """The data in a notice: its plain parameters, and for a risk alert what the change event
+    recorded (the authority's words, the regulator who entered it)."""
+    from loans.models import RiskAlert
+
+    values = [v for v in n.params.values() if isinstance(v, str) and v]
+    alert = re.search(r"/loans/alerts/(\d+)/", n.url)
+    if alert:
+        event = RiskAlert.objects.select_related("event__user").get(pk=int(alert.group(1))).event
+        values += [v for v in (event.data or {}).values() if isinstance(v, str) and v]
+        values += [v for v in (event.reason, event.user.display_name if event.user else "") if v]
+    return values
+
+
+def notices_are_english(page, username):
+    """The notification list in English: every notice the demo generated reads in English. What
+    is left is data: the names and numbers stored as plain parameters (an enterprise's
+    registered name, an application number) and the free text people wrote (the note). The
+    English catalog gives some terms with the Chinese term in brackets ("Extended (展期)",
+    "Loss (损失)"), a glossary the portal keeps on purpose: a bracketed Chinese term is allowed."""
+    from applications.models import Notification
+
+    items = page.locator("[data-testid=notification]")
+    assert items.count() >= 1, f"{username} has no notification in the demo"
+    for i in range(items.count()):
+        item = items.nth(i)
+        pk = int(re.search(r"/(\d+)/", item.locator("a").first.get_attribute("href")).group(1))
+        n = Notification.objects.get(pk=pk, recipient__username=username)
+        assert n.message, f"notice {pk} has no message key"
+        text = item.inner_text()
+        note = item.locator("[data-testid=notification-note]")
+        if note.count():
+            text = text.replace(note.inner_text(), "")
+        for value in sorted(notice_data(n), key=len, reverse=True):
+            text = text.replace(value, "")
+        text = GLOSSARY.sub("", text)
+        assert not CJK.search(text), f"{username}: notice {pk} is not in English: {item.inner_text()!r}"
+
+
 def test_public_pages(browse):
     """Anonymous: sign-in page, self-check, the public partner list; the favicon and the language
     menu (each language by its own name)."""
@@ -79,7 +122,7 @@ def test_every_menu_page(browse):
                  if a.startswith("/") and not a.startswith("/django-admin/")]
         for link in dict.fromkeys(links):
             visit.open(link)
-            if link.endswith(("/applications/", "/verification-requests/", "/loans/")):
+            if link.endswith(("/applications/", "/verification-requests/", "/loans/", "/alerts/")):
                 first = page.locator("main table tbody a[href^='/']").first
                 if first.count():
                     visit.open(first.get_attribute("href"))
@@ -116,18 +159,23 @@ def test_catalog_shows_names_not_codes(browse):
 
 def test_english_mode(browse):
     """In English the enterprise's profile and application pages name categories and elements
-    by their English names; the language menu switches back to Chinese."""
+    by their English names; the notices the demo generated read in English for the enterprise and
+    the officer; the language menu switches back to Chinese."""
     visit = browse("demo-enterprise", lang="en-US", name="demo-enterprise-en")
     page = visit.open("/elements/enterprises/mine/profile/")
     text = page.inner_text("main")
     assert "Quality credit" in text and "China Quality Award nomination" in text
     assert "中国质量奖提名奖" not in text and "质量信用" not in text
     side_navigation_holds(page)
+    notices_are_english(visit.open("/applications/notifications/"), "demo-enterprise")
+    notices_are_english(browse("demo-officer", lang="en-US", name="demo-officer-en").open(
+        "/applications/notifications/"), "demo-officer")
     page = visit.open("/applications/")
     visit.open(page.locator("main table tbody a[href^='/applications/']").first.get_attribute("href"))
     rows = " ".join(page.locator("[data-testid=claim-row]").all_inner_texts())
     assert "China Quality Award nomination" in rows and "中国质量奖提名奖" not in rows
-    page.select_option("[data-testid=language]", "zh-hans")
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "zh-hans")
     page.wait_for_load_state("load")
     visit.check("switched to Chinese")
     assert page.get_attribute("html", "lang") == "zh-hans"

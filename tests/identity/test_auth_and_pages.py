@@ -241,3 +241,24 @@ def test_enterprise_pages_hand_the_loaded_enterprise_to_the_check(world, monkeyp
     by_code = services.enterprise_check(world.ent.uscc)
     assert (by_code.eligible, by_code.reasons, by_code.district) == (by_record.eligible, by_record.reasons,
                                                                      by_record.district)
+
+
+def test_signup_answers_in_the_language_of_the_page_and_remembers_it(world, django_capture_on_commit_callbacks):
+    """Issue 14: the sign-up e-mail is written in the language the sign-up page was read in, and
+    that language is kept on the account for its later e-mails."""
+    from django.core import mail
+    from django.test import Client
+
+    chinese, english = Client(), Client()
+    chinese.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = dict(uscc=world.ent.uscc, enterprise_name=world.ent.name, full_name="张三", phone="13800000000",
+                password1="Quality-first-2026", password2="Quality-first-2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        chinese.post(reverse("identity:signup"), {**data, "username": "zh-user", "email": "zh@example.com"})
+        english.post(reverse("identity:signup"), {**data, "username": "en-user", "email": "en@example.com"})
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert by_to["en@example.com"].subject == "Your sign-up was received"
+    assert by_to["zh@example.com"].subject != "Your sign-up was received"
+    assert User.objects.get(username="en-user").language == "en"
+    assert User.objects.get(username="zh-user").language == "zh-hans"

@@ -65,3 +65,12 @@ def test_the_positive_page_links_sign_up(world):
     page = client_for(world, "anonymous").get(reverse("identity:check"), {"uscc": world.ent.uscc}).content.decode()
     assert 'data-tone="success"' in page and f'href="{reverse("identity:signup")}"' in page
     assert "alert-warning" not in page
+
+
+def test_the_code_box_has_a_visible_label(world):
+    """Issue 14: the self-check's code box is labelled on the page, not only by aria-label."""
+    from ..helpers import unlabelled_fields
+
+    page = client_for(world, "anonymous").get(reverse("identity:check")).content.decode()
+    assert 'for="f-uscc">统一社会信用代码</label>' in page
+    assert unlabelled_fields(page) == []

@@ -164,3 +164,17 @@ def test_new_hashes_are_argon2_and_pbkdf2_is_upgraded_at_sign_in(client, setting
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.password.startswith("argon2$")
+
+
+def test_the_password_notice_is_written_in_the_owners_language(world, django_capture_on_commit_callbacks):
+    """Issue 14: e-mails follow the language the person chose (User.language), not the admin's."""
+    officer = world.officer
+    officer.email, officer.language = "officer@example.com", "en"
+    officer.save()
+    admin = APIClient()
+    admin.force_authenticate(world.bank_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("api:bank-staff-reset-password", args=[officer.pk]),
+                              {"password": "Lantern-river-4417"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert mail.outbox[0].subject == "Your password was set by an administrator"

@@ -94,6 +94,11 @@ def test_manual_entry_alerts_with_the_regulator_as_source_and_removal_is_good_ne
     assert bad.loan_id == loan.pk and not bad.good_news
     notice = _alert_notices(world.officer).get()
     assert world.district.display_name in notice.body
+    # Issue 14: rendered per reader; the authority's words and the regulator's name stay as written.
+    subject, body = notice.rendered(language="en")
+    assert subject.startswith("Risk alert: ") and "Abnormal operation list" in subject and loan.number in body
+    assert "Source: entered by" in body and "住所无法联系" in body
+    assert notice.rendered(language="zh-hans")[0].startswith("风险预警：")
     with django_capture_on_commit_callbacks(execute=True):
         element_services.listing_remove(listing=listing, removed_on=timezone.localdate(), user=world.district,
                                         reason="已更正住所")

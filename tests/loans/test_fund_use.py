@@ -123,3 +123,20 @@ def test_a_rolled_back_report_leaves_a_file_that_the_nightly_sweep_deletes(world
     assert services.fund_use_orphans_sweep(hours=1) == []  # too young: may still be in flight
     assert services.fund_use_orphans_sweep(hours=0) == sorted(orphans)
     assert default_storage.exists(kept.file.name)
+
+
+def test_loan_notices_read_in_the_readers_language(world, flow):
+    """Issue 14: a loan notice is rendered per reader: the amount's unit and the status follow
+    the reader's language; the enterprise's description is shown as written."""
+    loan = make_loan(world, flow, days_ago=10, disburse="500000")
+    _report(loan, world, "300000")
+    n = Notification.objects.get(recipient=world.officer, kind="fund_use_reported")
+    assert n.message == "fund_use_reported"
+    zh_subject, zh_body = n.rendered(language="zh-hans")
+    en_subject, en_body = n.rendered(language="en")
+    assert "30 万元" in zh_subject and "30 10k yuan" in en_subject and "review" in en_subject
+    assert zh_body == en_body == "购置三坐标测量机"
+    report = FundUseReport.objects.get(loan=loan)
+    services.fund_use_report_review(report=report, user=world.officer, accepted=False, note="请补充合同")
+    n = Notification.objects.get(recipient=world.enterprise, kind="fund_use_reviewed")
+    assert "questioned" in n.rendered(language="en")[0].lower()

@@ -149,3 +149,22 @@ def test_the_loan_book_links_open_loans(world, flow):
     assert loan.contract.number in page
     page = client_for(world, "officer").get(reverse("loans:list"), {"open": "false"}).content.decode()
     assert loan.contract.number not in page
+
+
+def test_every_field_of_the_loan_page_has_a_visible_label(world, flow):
+    """Issue 14: the repayment, fund-use, review, answer and bank-action fields are labelled on the
+    page (not only by aria-label), amounts with their unit."""
+    from ..helpers import unlabelled_fields
+
+    loan = make_loan(world, flow, days_ago=40)
+    report = services.fund_use_report_create(loan=loan, user=world.enterprise, purpose="equipment", amount="1000",
+                                             date=timezone.localdate(), description="设备")
+    bank = client_for(world, "officer").get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    assert 'name="principal"' in bank and 'name="classification"' in bank and 'name="verdict"' in bank
+    assert unlabelled_fields(bank) == []
+    assert "aria-label" not in bank.split('data-testid="repayments"')[1].split("</main>")[0]
+    services.fund_use_report_review(report=report, user=world.officer, accepted=False, note="请补充合同")
+    ent = client_for(world, "enterprise").get(reverse("loans:detail", args=[loan.pk])).content.decode()
+    assert 'name="answer"' in ent and 'name="description"' in ent
+    assert unlabelled_fields(ent) == []
+    assert '<label class="form-label small" for="f-principal">本金（元）</label>' in bank

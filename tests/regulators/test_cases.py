@@ -62,6 +62,10 @@ def test_a_district_drafts_only_for_its_enterprises(world):
     # The enterprise is asked for its consent; nobody else hears of it.
     asked = world.enterprise.notifications.get(kind="case_consent")
     assert asked.url == reverse("regulators:case_detail", args=[case.pk])
+    # Issue 14: rendered per reader, the drafting unit by its English name in English.
+    subject, body = asked.rendered(language="en")
+    assert "awaits your consent" in subject and case.title in subject
+    assert case.drafted_by_unit.name_en in body and case.drafted_by_unit.name not in body
     assert not world.enterprise_2.notifications.exists()
     with pytest.raises(ApplicationError) as refused:
         draft(world, enterprise=world.ent_2)

@@ -154,7 +154,11 @@ def test_a_bank_invites_and_the_enterprise_sees_it(world, listed):
     assert reverse("regulators:invitation_list") in home
     page = client_for(world, "enterprise").get(reverse("regulators:invitation_list")).content.decode()
     assert world.bank.name in page and f"?product={product.pk}" in page
-    assert world.enterprise.notifications.filter(kind="invitation").exists()
+    notice = world.enterprise.notifications.get(kind="invitation")
+    # Issue 14: rendered per reader; the bank's own message is shown as written.
+    subject, body = notice.rendered(language="en")
+    assert "invites you to apply" in subject and "Product: " in body and body.endswith("欢迎申请")
+    assert "邀请" in notice.rendered(language="zh-hans")[0]
     for who, seen in (("enterprise", True), ("enterprise_2", False), ("officer", True), ("officer_2", False),
                       ("district", True), ("district_2", False), ("city", True)):
         ids = [i["id"] for i in client_for(world, who, api=True).get(reverse("api:invitation-list")).json()["results"]]

@@ -211,6 +211,11 @@ def test_publishing_notifies_partner_bank_staff_and_shows_on_their_home(world):
     home = client_for(world, "officer").get(reverse("identity:home"), follow=True).content.decode()
     assert reverse("regulators:bulletin_detail", args=[report.pk]) in home
     assert "2026年10月" in home
+    # Issue 14: the notice is a message key rendered in the reader's language, the period too.
+    n = Notification.objects.get(kind="bulletin_published", recipient=world.officer)
+    assert n.message == "bulletin_published" and "2026年10月" in n.rendered(language="zh-hans")[0]
+    english = n.rendered(language="en")[0]
+    assert "published" in english and "2026年" not in english
 
 
 def test_only_a_finished_city_report_is_published_by_the_city(world):

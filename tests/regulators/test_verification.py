@@ -2,6 +2,7 @@
 working days; answered by that unit only; a confirmed claim becomes a library record with that
 provenance; overdue marking."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -242,3 +243,22 @@ def test_answerable_is_one_rule_for_the_page_and_the_service(reviewing, world):
     assert not verification_answerable_by(req, world.district)
     assert client_for(world, "district").get(
         reverse("regulators:request_detail", args=[req.pk])).context["can_answer"] is False
+
+
+def test_the_answer_form_labels_every_field_and_offers_the_elements_levels(reviewing, world):
+    """Issue 14: the district's answer form: every field labelled (the two dates too), the level
+    select offers the element's own levels with "not stated" as its empty choice, never just "—"."""
+    from elements.models import ElementType
+
+    from ..helpers import unlabelled_fields
+
+    ElementType.objects.filter(code=UNHELD).update(levels=["national", "municipal"])
+    req = services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
+                                               question="请核实")
+    page = client_for(world, "district").get(reverse("regulators:request_detail", args=[req.pk])).content.decode()
+    assert unlabelled_fields(page) == []
+    for field in ("level", "granted_on", "expires_on", "note"):
+        assert f'for="id_{field}"' in page, field
+    select = re.search(r'<select [^>]*name="level".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w*)"', select) == ["", "national", "municipal"]
+    assert ">—<" not in select and ">未说明<" in select
