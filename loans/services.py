@@ -98,6 +98,20 @@ def _plan(loan, *, new=False):
     """(Re)write the schedule from the contract, the disbursements and the extension: the
     disbursed principal (the contract amount before any disbursement) from the first
     disbursement (else the signing date) to the maturity."""
+    rows = _schedule(loan)
+    if not new:
+        Instalment.objects.filter(loan=loan).delete()
+    _instalments_write(loan, rows)
+    return rows
+
+
+def _instalments_write(loan, rows):
+    Instalment.objects.bulk_create([Instalment(loan=loan, number=r.number, due_on=r.due_on, principal=r.principal,
+                                               interest=r.interest) for r in rows])
+
+
+def _schedule(loan) -> list:
+    """The schedule rows `_plan` writes (schedules.Instalment), computed, not saved."""
     contract = loan.contract
     principal = loan.disbursed or contract.amount
     start = loan.first_disbursed_on or contract.signed_on
@@ -110,10 +124,7 @@ def _plan(loan, *, new=False):
         rows = schedules.rebuild_after_extension(rows, extended_on=loan.extended_on, new_maturity=loan.maturity_on,
                                                  annual_rate=contract.annual_rate, method=loan.repayment_method,
                                                  start=start)
-    if not new:
-        Instalment.objects.filter(loan=loan).delete()
-    Instalment.objects.bulk_create([Instalment(loan=loan, number=r.number, due_on=r.due_on, principal=r.principal,
-                                               interest=r.interest) for r in rows])
+    return rows
 
 
 def _place(loan, position, today):
@@ -130,8 +141,9 @@ def _position(loan, today=None):
 
 
 def _refresh(loan, *, new=False):
-    """Figures, schedule and next due date from the disbursements. The position reads the
-    saved schedule and repayments only, so the loan is saved once, at the end. `new`: a loan
+    """Figures, schedule and next due date from the disbursements. The position comes from
+    the schedule just written and the loan's payments (the caller holds the loan locked), as
+    `_position` would read them back, so the loan is saved once, at the end. `new`: a loan
     created just now for a contract created just now in the same transaction (no
     disbursement, no schedule yet: nothing to read or delete)."""
     if new:
@@ -142,17 +154,22 @@ def _refresh(loan, *, new=False):
         loan.disbursed = agg["total"] or Decimal(0)
         loan.first_disbursed_on = agg["first"]
     loan.outstanding = loan.disbursed - loan.repaid_principal
-    _plan(loan, new=new)
-    _position(loan)
+    rows = _plan(loan, new=new)
+    _place(loan, selectors.due_position_of(rows, paid=loan.repaid_principal + loan.repaid_interest),
+           timezone.localdate())
     loan.save()
 
 
 def _opened(loan, contract, *, new=False) -> Loan:
+    _open_history(loan, contract)
+    _refresh(loan, new=new)
+    return loan
+
+
+def _open_history(loan, contract):
     LoanHistory.objects.create(loan=loan, action=LoanAction.OPEN, to_status=loan.status,
                                actor_id=contract.recorded_by_id, note=_("Contract %(no)s, %(method)s") % {
                                    "no": contract.number, "method": contract.get_repayment_method_display()})
-    _refresh(loan, new=new)
-    return loan
 
 
 def _new_loan(contract) -> Loan:
@@ -188,8 +205,16 @@ def loan_for_new_contract(*, contract) -> Loan:
     the contract step's queries). In a transaction of its own when the caller has none."""
     with transaction.atomic(savepoint=False):
         loan = _new_loan(contract)
+        # Nothing disbursed or repaid yet: the figures, the schedule and its first due date are
+        # known before the loan is saved, so it is inserted once with them (three queries:
+        # the loan, its history row, its schedule), not inserted, read back and updated.
+        loan.disbursed, loan.first_disbursed_on, loan.outstanding = Decimal(0), None, Decimal(0)
+        rows = _schedule(loan)
+        _place(loan, selectors.due_position_of(rows, paid=Decimal(0)), timezone.localdate())
         loan.save()
-        return _opened(loan, contract, new=True)
+        _open_history(loan, contract)
+        _instalments_write(loan, rows)
+        return loan
 
 
 def loan_disbursement_recorded(*, disbursement) -> Loan:
