@@ -149,3 +149,24 @@ def test_every_column_is_written():
     grow._columns_check()
     for model, columns in grow.COLUMNS.items():
         assert len(columns) == len(set(columns)), model
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_two_connections_copy_and_the_indexes_come_back(world, product, held):
+    """As `grow_demo` runs it: rows generated in a second process, copied on two connections
+    at once, indexes dropped and built again two at a time, tables vacuumed; the rows hold
+    together as in a test's transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    before = _indexes()
+    counts = grow.grow(applications=150, seed=3, process=True, reindex=True)
+    assert grow.vacuum()
+    assert _same_shape(_indexes()) == _same_shape(before)
+    assert Application.objects.count() == counts["applications"] == 150
+    assert Claim.objects.count() == counts["claims"] == 300
+    assert HistoryEntry.objects.count() == counts["history"]
+    assert Disbursement.objects.count() == counts["disbursements"]
+    assert not Evidence.objects.exclude(claim__application_id=F("application_id")).exists()
+    assert set(Contract.objects.values_list("application__status", flat=True)) == CONTRACT_OR_LATER
