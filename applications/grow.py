@@ -11,7 +11,8 @@ contract amount, and stage time stamps in order. No signals run, so:
   (opening one answers 404 like any missing file);
 - no notifications are written;
 - loans (the loans app, above this one) are not opened here: the project-level command
-  `grow_demo` runs `loans.services.loans_reconcile` after (or the nightly loans job does).
+  `grow_demo` runs `loans.services.loans_reconcile` after (a chunk of contracts at a time), or
+  the nightly loans job does.
 
 How (issue 10: a million applications in minutes): the rows are written as COPY text directly
 (tab-separated lines, no dict or model instance per row), a chunk at a time; the ids they
@@ -545,13 +546,13 @@ def _indexes_create(indexes):
                   sorted(indexes, key=lambda x: (f" ON public.{first} " not in x[1], x[0]))])
 
 
-def vacuum():
+def vacuum(models=TABLES):
     """After a large load on PostgreSQL: statistics for the planner, and the visibility map
     that lets list pages answer from their index alone (index-only scans). Outside a
-    transaction only (VACUUM cannot run in one)."""
+    transaction only (VACUUM cannot run in one). `models`: the tables (default: grow's)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
-    _in_parallel([f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}" for model in TABLES])
+    _in_parallel([f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}" for model in models])
     return True
 
 

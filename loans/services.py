@@ -230,14 +230,62 @@ def loan_disbursement_recorded(*, disbursement) -> Loan:
         return loan
 
 
-def loans_reconcile() -> int:
-    """Loans for contracts signed before this app existed (or whose signal was missed)."""
-    missing = Contract.objects.filter(loan__isnull=True).order_by("pk")
-    n = 0
-    for contract in missing.iterator():
-        loan_for_contract(contract=contract)
-        n += 1
-    return n
+def loans_reconcile(*, chunk: int = 5000) -> int:
+    """Loans for contracts signed before this app existed (or whose signal was missed), opened
+    as `loan_for_contract` opens one: the figures from the contract's disbursements, the
+    schedule, the first due date, a history row. A chunk of contracts at a time (issue 10:
+    the 330,000 contracts of a million grown applications took hours one by one): the
+    schedules and due dates computed in memory, then one insert of the loans, one of their
+    history rows and one of their schedules. A chunk that meets a loan opened meanwhile (the
+    nightly job and a demo load at once) is done again one by one by `loan_for_contract`,
+    which skips the loans that exist. Returns how many contracts were reconciled."""
+    n, after = 0, 0
+    while True:
+        contracts = list(Contract.objects.filter(loan__isnull=True, pk__gt=after).select_related("application")
+                         .only(*(f.name for f in Contract._meta.concrete_fields), "application__enterprise_id")
+                         .order_by("pk")[:chunk])
+        if not contracts:
+            return n
+        after = contracts[-1].pk
+        try:
+            with transaction.atomic():
+                _loans_open(contracts)
+        except IntegrityError:
+            for contract in contracts:
+                loan_for_contract(contract=contract)
+        n += len(contracts)
+
+
+def _loans_open(contracts):
+    """New loans for `contracts` (which have none), three inserts in all."""
+    from elements.sync.bulk import insert_values
+
+    paid = {row["contract_id"]: (row["total"], row["first"]) for row in Disbursement.objects.filter(
+        contract_id__in=[c.pk for c in contracts]).values("contract_id").annotate(total=Sum("amount"),
+                                                                                  first=Min("date"))}
+    today = timezone.localdate()
+    loans, plans = [], []
+    for contract in contracts:
+        loan = _new_loan(contract)
+        total, first = paid.get(contract.pk, (None, None))
+        loan.disbursed, loan.first_disbursed_on = total or Decimal(0), first
+        loan.outstanding = loan.disbursed - loan.repaid_principal
+        rows = _schedule(loan)
+        _place(loan, selectors.due_position_of(rows, paid=loan.repaid_principal + loan.repaid_interest), today)
+        loans.append(loan)
+        plans.append(rows)
+    fields = [f.attname for f in Loan._meta.concrete_fields if f is not Loan._meta.pk]
+    ids = insert_values(Loan, [{a: getattr(loan, a) for a in fields} for loan in loans], need_ids=True)
+    methods = dict(Contract._meta.get_field("repayment_method").flatchoices)
+    history = [LoanHistory(loan_id=loan_id, action=LoanAction.OPEN, to_status=loan.status,
+                           actor_id=contract.recorded_by_id, note=_("Contract %(no)s, %(method)s") % {
+                               "no": contract.number, "method": methods.get(contract.repayment_method,
+                                                                            contract.repayment_method)})
+               for loan_id, loan, contract in zip(ids, loans, contracts, strict=True)]
+    fields = [f.attname for f in LoanHistory._meta.concrete_fields if f is not LoanHistory._meta.pk]
+    insert_values(LoanHistory, [{a: getattr(h, a) for a in fields} for h in history])
+    insert_values(Instalment, [dict(loan_id=loan_id, number=r.number, due_on=r.due_on, principal=r.principal,
+                                    interest=r.interest) for loan_id, rows in zip(ids, plans, strict=True) for r in rows])
 
 
 # --- notices ----------------------------------------------------------------------------------
