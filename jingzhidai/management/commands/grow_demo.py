@@ -42,7 +42,9 @@ class Command(BaseCommand):
             from loans.services import loans_reconcile
 
             started = time.monotonic()
-            self.stdout.write(f"grow_demo: {loans_reconcile()} loans opened in {time.monotonic() - started:.1f} s")
+            with grow.foreign_key_checks_skipped():  # the contracts were just written
+                opened = loans_reconcile()
+            self.stdout.write(f"grow_demo: {opened} loans opened in {time.monotonic() - started:.1f} s")
             started = time.monotonic()
             if grow.vacuum([Loan, LoanHistory, Instalment]):
                 self.stdout.write(f"grow_demo: loans VACUUM ANALYZE in {time.monotonic() - started:.1f} s")
