@@ -151,7 +151,7 @@ def test_every_column_is_written():
         assert len(columns) == len(set(columns)), model
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_two_connections_copy_and_the_indexes_come_back(world, product, held):
     """As `grow_demo` runs it: rows generated in a second process, copied on two connections
     at once, indexes dropped and built again two at a time, tables vacuumed; the rows hold
