@@ -293,12 +293,12 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.application_list)
     filterset_class = ApplicationFilter
     pagination_class = DeferredJoinPagination
-    # A step finds the application by the plain door (no per-row sums); the service locks and
-    # reads it, and the answer reads it once through the list query (`_fresh`).
+    # A step finds the application by the plain door without its joins; the service locks and
+    # reads it, and the answer reads it once with the list's figures (`_fresh`).
     action_scopes = dict.fromkeys(["partial_update", "submit", "withdraw", "accept", "return_", "propose", "approve",
-                                   "reject", "contract", "disburse", "evidence_review", "documents",
+                                   "reject", "contract", "disburse", "evidence", "evidence_review", "documents",
                                    "document_file", "document_delete"],
-                                  staticmethod(selectors.applications_visible_to))
+                                  staticmethod(selectors.application_for_step))
     queryset = Application.objects.none()
     audit_reads = frozenset({"list", "retrieve", "evidence_file", "document_file", "profile", "history"})
 
@@ -311,7 +311,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         return ApplicationSerializer
 
     def _fresh(self, app, code=status.HTTP_200_OK):
-        obj = selectors.application_list(self.request.user).prefetch_related(selectors.claims_with_types()).get(
+        obj = selectors.application_answer(self.request.user).prefetch_related(selectors.claims_with_types()).get(
             pk=app.pk)
         return Response(ApplicationDetailSerializer(obj, context=self.get_serializer_context()).data, status=code)
 
@@ -428,7 +428,6 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         data.is_valid(raise_exception=True)
         ev = services.evidence_add(application=app, user=request.user, element_code=data.validated_data["element"],
                                    uploaded=data.validated_data["file"])
-        ev = Evidence.objects.select_related("claim__element_type").get(pk=ev.pk)
         return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
@@ -493,7 +492,6 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         ev = services.evidence_review(evidence=ev, user=request.user,
                                       verified=data.validated_data["review"] == EvidenceReview.VERIFIED,
                                       reason=data.validated_data["reason"])
-        ev = Evidence.objects.select_related("claim__element_type").get(pk=ev.pk)
         return Response(EvidenceSerializer(ev).data)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: OpenApiResponse(description="Not authorised")})

@@ -5,29 +5,36 @@ Each application gets a status drawn from a fixed mix and everything the workflo
 written to get there: two claims, one evidence row, the authorisation of its bank (ended for
 withdrawn and rejected ones), one history row per step, the proposal and decision (maker ≠
 checker), a contract for approved-and-later statuses that went on, disbursements within the
-contract amount, and stage time stamps in order. Rows go in with `elements.sync.bulk.insert_values`
-(COPY on PostgreSQL, bulk_create elsewhere), a chunk at a time, without signals, so:
+contract amount, and stage time stamps in order. No signals run, so:
 - banks and enterprises without the staff or user the steps need get one that cannot sign in;
 - evidence rows are metadata only: their `file` names a path under `grow/` that does not exist
   (opening one answers 404 like any missing file);
 - no notifications are written;
 - loans (the loans app, above this one) are not opened here: the project-level command
-  `grow_demo` runs `loans.services.loans_reconcile` after (or the nightly loans job does)."""
+  `grow_demo` runs `loans.services.loans_reconcile` after (a chunk of contracts at a time), or
+  the nightly loans job does.
 
-import io
-import random
-import re
+How (issue 10: a million applications in minutes): the rows are written as COPY text directly
+(tab-separated lines, no dict or model instance per row), a chunk at a time; the ids they
+refer to (applications, claims, contracts) are reserved up front as blocks of their sequences.
+A large load is generated in a second process while this one copies the chunk before; its
+plain secondary indexes are dropped first and built again at the end, two at a time, and the
+tables analysed. On PostgreSQL each chunk is one COPY per table in one transaction; elsewhere
+(SQLite) the same lines are inserted with executemany."""
+
+import multiprocessing
 import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
+from datetime import date
+from random import Random
 
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
 from banks.models import PRODUCT_OPEN_TO_APPLICATIONS, Product
 from elements.models import ElementType
-from elements.sync.bulk import _copy_value, insert_values
 from identity.choices import Role
 from identity.models import Enterprise, User
 from jingzhidai.dates import add_months
@@ -61,9 +68,12 @@ STAMP = {Action.SUBMIT: "submitted_at", Action.RETURN: "returned_at", Action.ACC
          Action.CONTRACT: "contracted_at", Action.DISBURSE: "disbursed_at", Action.WITHDRAW: "withdrawn_at"}
 NO_STAMPS = dict.fromkeys(STAMP.values())
 MAKER = {Action.RETURN, Action.ACCEPT, Action.PROPOSE}  # the officer; approve/reject/contract/disburse: the approver
-CHUNK = 20_000
+CHUNK = 25_000
+# A load at least this large is generated in a second process while this one copies the rows
+# generated before (two cores at work instead of one: Python formatting, PostgreSQL storing).
+PROCESS_FROM = 50_000
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991: dates of generated times.
-SHANGHAI = timedelta(hours=8)
+SHANGHAI = 8 * 3600
 PURPOSES = Purpose.values
 NEEDS = ["购置检测设备，资金缺口{w}万元，以经营性现金流还款。", "产线技术改造，资金缺口{w}万元。",
          "质量管理体系升级与实验室建设，资金缺口{w}万元。", "原材料采购周转，资金缺口{w}万元。"]
@@ -71,9 +81,9 @@ NEEDS = ["购置检测设备，资金缺口{w}万元，以经营性现金流还�
 
 @dataclass
 class _World:
-    products: list  # (product id, bank id, amount min, amount max, term min, term max, guarantee)
-    desk: dict  # bank id -> (officer id, officer name, approver id, approver name)
-    enterprises: list  # (enterprise id, user id, user name)
+    products: list  # (product id, bank id, 万元 min, 万元 max, term min, term max, guarantee)
+    desk: dict  # bank id -> (officer id, officer name, approver id, approver name); names as COPY text
+    enterprises: list  # (enterprise id, user id, user name), as COPY text
     element_types: list
 
 
@@ -101,18 +111,19 @@ def _world() -> _World:
     for u in User.objects.filter(role__in=[Role.BANK_OFFICER, Role.BANK_APPROVER], is_active=True).order_by("id"):
         officer, approver = desk.setdefault(u.bank_id, [None, None])
         if u.role == Role.BANK_OFFICER and officer is None:
-            desk[u.bank_id][0] = (u.pk, u.get_full_name() or u.username)
+            desk[u.bank_id][0] = (u.pk, _text(u.get_full_name() or u.username))
         if u.role == Role.BANK_APPROVER and approver is None:
-            desk[u.bank_id][1] = (u.pk, u.get_full_name() or u.username)
+            desk[u.bank_id][1] = (u.pk, _text(u.get_full_name() or u.username))
     desk = {b: (*o, *a) for b, (o, a) in desk.items() if o and a}
-    products = [(p.pk, p.bank_id, p.amount_min, p.amount_max, p.term_min_months, p.term_max_months,
-                 (p.guarantee_types or ["credit"])[0])
+    # Amounts in whole 万元 within the product's range.
+    products = [(p.pk, p.bank_id, max(1, int(p.amount_min) // 10000), max(1, int(p.amount_max) // 10000),
+                 p.term_min_months, p.term_max_months, _text((p.guarantee_types or ["credit"])[0]))
                 for p in Product.objects.filter(PRODUCT_OPEN_TO_APPLICATIONS, bank_id__in=list(desk)).order_by("id")]
     enterprises, seen = [], set()
     for u in User.objects.filter(role=Role.ENTERPRISE, enterprise__isnull=False).order_by("id"):
         if u.enterprise_id not in seen:
             seen.add(u.enterprise_id)
-            enterprises.append((u.enterprise_id, u.pk, u.get_full_name() or u.username))
+            enterprises.append((_text(u.enterprise_id), u.pk, _text(u.get_full_name() or u.username)))
     types = list(ElementType.objects.order_by("id").values_list("id", flat=True))
     if not products or not enterprises or len(types) < 2:
         raise ApplicationError("grow_demo needs at least one open product of a bank with an officer and an "
@@ -121,45 +132,352 @@ def _world() -> _World:
     return _World(products, desk, enterprises, types)
 
 
+
 TABLES = (Application, Claim, Evidence, Authorisation, HistoryEntry, Contract, Disbursement)
+# The columns written, in the order of the generated lines. Applications, claims and contracts
+# carry the ids reserved for them (rows of the others point at them); the rest take theirs from
+# their sequence. `_columns_check` holds this list to the models.
+COLUMNS = {
+    Application: ("id", "enterprise_id", "bank_id", "product_id", "branch_id", "amount", "term_months", "purpose",
+                  "purpose_description", "need_statement", "status", "created_by_id", "created_at",
+                  "status_changed_at", "submitted_at", "accepted_at", "returned_at", "proposed_at", "decided_at",
+                  "contracted_at", "disbursed_at", "withdrawn_at", "proposed_by_id", "credit_line", "annual_rate",
+                  "decided_term_months", "guarantee_type", "proposal_notes", "decided_by_id", "decision_reason",
+                  "return_note", "decision_profile"),
+    Claim: ("id", "application_id", "element_type_id", "origin", "note"),
+    Evidence: ("application_id", "claim_id", "file", "original_name", "extension", "content_type", "size", "sha256",
+               "uploaded_by_id", "uploaded_at", "review", "review_reason", "reviewed_by_id", "reviewed_at"),
+    Authorisation: ("application_id", "enterprise_id", "bank_id", "granted_by_id", "granted_at", "revoked_at",
+                    "end_reason"),
+    HistoryEntry: ("application_id", "action", "from_status", "to_status", "actor_id", "actor_name", "note", "at"),
+    Contract: ("id", "application_id", "number", "signed_on", "amount", "annual_rate", "term_months", "maturity_on",
+               "repayment_method", "recorded_by_id", "recorded_at", "bank_id"),
+    Disbursement: ("application_id", "contract_id", "amount", "date", "recorded_by_id", "recorded_at"),
+}
+WITH_IDS = (Application, Claim, Contract)
 # A load at least this large, and at least as large as what the tables hold, drops their plain
 # secondary indexes first and builds them again at the end (faster than keeping them up to date
 # row by row); unique indexes and those of constraints stay, so every rule holds while loading.
 REINDEX_FROM = 100_000
 
 
+def _columns_check():
+    """Every column of each table is written (a column added to a model must be added here)."""
+    for model, columns in COLUMNS.items():
+        expected = {f.column for f in model._meta.concrete_fields} - ({"id"} if model not in WITH_IDS else set())
+        if set(columns) != expected:
+            raise ApplicationError(f"grow: the columns of {model._meta.db_table} changed: "
+                                   f"{sorted(expected ^ set(columns))}", code="grow_columns")
+
+
 def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None = None,
-         horizon_days: int = 3 * 365) -> dict:
+         horizon_days: int = 3 * 365, process: bool | None = None) -> dict:
     """Add `applications` applications created within the last `horizon_days`; returns how many
     rows of each kind were written.
     `reindex`: drop and rebuild the secondary indexes around the load (default: on
-    PostgreSQL for a load of REINDEX_FROM or more that at least doubles the applications)."""
+    PostgreSQL for a load of REINDEX_FROM or more that at least doubles the applications).
+    `process`: generate the rows in a second process (default: for PROCESS_FROM or more)."""
+    _columns_check()
     world = _world()
-    rng = random.Random(seed)
+    # The statuses first (their own stream of the seed), so the contracts to reserve ids for
+    # are known before any row is generated.
     statuses = [s for s, w in MIX for _ in range(w)]
-    counts = dict.fromkeys(["applications", "claims", "evidence", "authorisations", "history", "contracts",
-                            "disbursements"], 0)
+    drawn = Random(seed).choices(statuses, k=applications)
+    contracts = sum(1 for s in drawn if Action.CONTRACT in PATHS[s])
     if reindex is None:
         reindex = applications >= max(REINDEX_FROM, _rows_estimate(Application))
+    if process is None:
+        process = applications >= PROCESS_FROM
+    started = time.monotonic()
+    ids = {Application: _ids_reserve(Application, applications), Claim: _ids_reserve(Claim, 2 * applications),
+           Contract: _ids_reserve(Contract, contracts)}
     dropped = _indexes_drop() if reindex else []
+    counts = dict.fromkeys(["applications", "claims", "evidence", "authorisations", "history", "contracts",
+                            "disbursements"], 0)
+    # Two COPY connections at once (this one and a helper thread's) when the foreign-key checks
+    # are skipped: otherwise a claim committed on one could not see its application, not yet
+    # committed on the other. Never inside a transaction (a test's).
+    helper = ThreadPoolExecutor(max_workers=1) if (
+        connection.vendor == "postgresql" and not connection.in_atomic_block and _may_skip_foreign_key_checks()
+    ) else None
     try:
-        left = applications
-        while left > 0:
-            n = min(CHUNK, left)
-            with transaction.atomic():
-                _skip_foreign_key_checks()
-                for key, value in _chunk(world, rng, statuses, n, horizon_days).items():
-                    counts[key] += value
-            left -= n
+        chunks = _produced(world, seed, drawn, ids, horizon_days) if process else _chunks(
+            world, seed, drawn, ids, horizon_days)
+        done = 0
+        for lines, chunk_counts in chunks:
+            if helper is None:
+                _write_chunk(lines, TABLES)
+            else:
+                other = helper.submit(_write_chunk, lines, OTHER_CONNECTION)
+                _write_chunk(lines, [m for m in TABLES if m not in OTHER_CONNECTION])
+                other.result()
+            for key, value in chunk_counts.items():
+                counts[key] += value
+            done += chunk_counts["applications"]
             if stdout:
-                stdout.write(f"grow_demo: {applications - left}/{applications}")
+                stdout.write(f"grow_demo: {done}/{applications} in {time.monotonic() - started:.1f} s")
     finally:
+        if helper is not None:
+            helper.submit(_connection_close).result()
+            helper.shutdown()
         if dropped:
             started = time.monotonic()
             _indexes_create(dropped)
             if stdout:
                 stdout.write(f"grow_demo: {len(dropped)} indexes rebuilt in {time.monotonic() - started:.1f} s")
     return counts
+
+
+# --- ids ------------------------------------------------------------------------------------------
+
+def _ids_reserve(model, n: int) -> range:
+    """A block of `n` consecutive ids for new rows of `model`. PostgreSQL: taken from the
+    table's sequence while the table is locked against other inserts (an insert takes its
+    lock before it draws from the sequence), so nobody else draws from the block. Elsewhere
+    (one writer): after the largest id."""
+    table = model._meta.db_table
+    if n <= 0:
+        return range(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            first = cursor.fetchone()[0]
+            cursor.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(table)}")
+            first = cursor.fetchone()[0]
+    return range(first, first + n)
+
+
+# --- generating the rows ---------------------------------------------------------------------------
+
+def _text(value: str) -> str:
+    """A value as COPY text (backslash, tab and line breaks escaped)."""
+    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"))
+
+
+N = "\\N"  # NULL in COPY text
+HMS = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+EPOCH_DAY0 = date(1970, 1, 1).toordinal()
+
+
+class _Clock:
+    """Time stamps as COPY text from seconds since the epoch (UTC, whole seconds, as Django
+    writes them on SQLite too), and Beijing dates; each day formatted once."""
+
+    def __init__(self):
+        self.days, self.months = {}, {}
+
+    def day(self, days: int) -> str:
+        text = self.days.get(days)
+        if text is None:
+            text = self.days[days] = date.fromordinal(EPOCH_DAY0 + days).isoformat()
+        return text
+
+    def stamp(self, seconds: int) -> str:
+        return f"{self.day(seconds // 86400)} {HMS[seconds % 86400]}"
+
+    def local_day(self, seconds: int) -> int:
+        return (seconds + SHANGHAI) // 86400
+
+    def plus_months(self, days: int, months: int) -> str:
+        key = (days, months)
+        text = self.months.get(key)
+        if text is None:
+            text = self.months[key] = add_months(date.fromordinal(EPOCH_DAY0 + days), months).isoformat()
+        return text
+
+
+def _chunks(world, seed, drawn, ids, horizon_days):
+    """(lines per table, counts) for each CHUNK of applications, in order."""
+    rng = Random(seed + 1)
+    now = int(time.time())
+    clock = _Clock()
+    app_ids, claim_ids, contract_ids = ids[Application], ids[Claim], iter(ids[Contract])
+    for start in range(0, len(drawn), CHUNK):
+        yield _chunk(world, rng, clock, now, horizon_days * 86400, drawn[start:start + CHUNK],
+                     app_ids[start:start + CHUNK], claim_ids[2 * start:2 * (start + CHUNK)], contract_ids)
+
+
+def _chunk(world, rng, clock, now, horizon, statuses, app_ids, claim_ids, contract_ids):
+    random = rng.random
+    products, enterprises, desk, types = world.products, world.enterprises, world.desk, world.element_types
+    n_products, n_enterprises, n_types, n_purposes, n_needs = (len(products), len(enterprises), len(types),
+                                                               len(PURPOSES), len(NEEDS))
+    stamp, day, local_day, plus_months = clock.stamp, clock.day, clock.local_day, clock.plus_months
+    apps, claims, evidence, auths, history, contracts, disbursements = [], [], [], [], [], [], []
+    for i, status in enumerate(statuses):
+        app_id = app_ids[i]
+        pid, bank_id, wan_min, wan_max, tmin, tmax, guarantee = products[int(random() * n_products)]
+        ent_id, user_id, user_name = enterprises[int(random() * n_enterprises)]
+        off_id, off_name, appr_id, appr_name = desk[bank_id]
+        steps = PATHS[status]
+        # Created, then each step a few hours to a few days after the previous one, all before now.
+        gaps = [3600 + int(random() * (5 * 86400 - 3600 + 1)) for _ in steps]
+        total = sum(gaps)
+        at = created = now - (total + 60 + int(random() * (horizon + 1)))
+        wan = wan_min + int(random() * (wan_max - wan_min + 1))
+        amount = f"{wan * 10000}.00"
+        term = tmin + int(random() * (tmax - tmin + 1))
+        created_text = stamp(created)
+        stamps = dict.fromkeys(STAMP_COLUMNS, N)
+        times = {}
+        from_status = Status.DRAFT
+        for action, gap in zip(steps, gaps, strict=True):
+            at += gap
+            at_text = stamp(at)
+            times[action] = at
+            stamps[STAMP[action]] = at_text
+            actor_id, actor_name = ((user_id, user_name) if action in BY_ENTERPRISE
+                                    else (off_id, off_name) if action in MAKER else (appr_id, appr_name))
+            to_status = TARGET[action]
+            history.append(f"{app_id}\t{action}\t{from_status}\t{to_status}\t{actor_id}\t{actor_name}\t\t{at_text}\n")
+            from_status = to_status
+        proposed = Action.PROPOSE in times
+        decided = Action.APPROVE in times or Action.REJECT in times
+        apps.append("\t".join((
+            str(app_id), ent_id, str(bank_id), str(pid), N, amount, str(term), PURPOSES[int(random() * n_purposes)],
+            "", NEEDS[int(random() * n_needs)].format(w=wan), status, str(user_id), created_text, stamp(at),
+            *stamps.values(),
+            str(off_id) if proposed else N, amount if proposed else N, RATE if proposed else N,
+            str(term) if proposed else N, guarantee if proposed else "", PROPOSAL_NOTES if proposed else "",
+            str(appr_id) if decided else N,
+            (APPROVED_REASON if Action.APPROVE in times else REJECTED_REASON) if decided else "",
+            RETURN_NOTE if Action.RETURN in times else "", N)) + "\n")
+        # Two different claimed elements; the evidence row on the first.
+        first = int(random() * n_types)
+        second = int(random() * (n_types - 1))
+        second += second >= first
+        claim_id = claim_ids[2 * i]
+        claims.append(f"{claim_id}\t{app_id}\t{types[first]}\tadded\t\n"
+                      f"{claim_id + 1}\t{app_id}\t{types[second]}\tadded\t\n")
+        evidence.append(f"{app_id}\t{claim_id}\tgrow/{app_id}.pdf\t证书.pdf\t.pdf\tapplication/pdf\t48213\t"
+                        f"{app_id:064x}\t{user_id}\t{created_text}\tpending\t\t{N}\t{N}\n")
+        if status == Status.WITHDRAWN:
+            ended = f"{stamps['withdrawn_at']}\t{AuthorisationEnd.WITHDRAWN}"
+        elif status == Status.REJECTED:
+            ended = f"{stamps['decided_at']}\t{AuthorisationEnd.REJECTED}"
+        else:
+            ended = f"{N}\t"
+        auths.append(f"{app_id}\t{ent_id}\t{bank_id}\t{user_id}\t{created_text}\t{ended}\n")
+        if Action.CONTRACT in times:
+            contract_id = next(contract_ids)
+            signed = local_day(times[Action.CONTRACT])
+            contracts.append(f"{contract_id}\t{app_id}\tGROW-{app_id}\t{day(signed)}\t{amount}\t{RATE}\t{term}\t"
+                             f"{plus_months(signed, term)}\tinterest_monthly\t{appr_id}\t{stamps['contracted_at']}\t"
+                             f"{bank_id}\n")
+            if Action.DISBURSE in times:
+                paid_on, paid_at = day(local_day(times[Action.DISBURSE])), stamps["disbursed_at"]
+                # Half of the disbursed loans drawn in full at once, the other half in two tranches.
+                tranches = (amount,) if app_id % 2 else (f"{wan * 6000}.00", f"{wan * 3000}.00")
+                disbursements.extend(f"{app_id}\t{contract_id}\t{value}\t{paid_on}\t{appr_id}\t{paid_at}\n"
+                                     for value in tranches)
+    lines = {Application: apps, Claim: claims, Evidence: evidence, Authorisation: auths, HistoryEntry: history,
+             Contract: contracts, Disbursement: disbursements}
+    counts = dict(applications=len(apps), claims=2 * len(apps), evidence=len(evidence), authorisations=len(auths),
+                  history=len(history), contracts=len(contracts), disbursements=len(disbursements))
+    return {model: "".join(rows) for model, rows in lines.items()}, counts
+
+
+STAMP_COLUMNS = ("submitted_at", "accepted_at", "returned_at", "proposed_at", "decided_at", "contracted_at",
+                 "disbursed_at", "withdrawn_at")
+assert set(STAMP_COLUMNS) == set(STAMP.values())
+BY_ENTERPRISE = {Action.SUBMIT, Action.WITHDRAW}
+RATE = "3.450"
+PROPOSAL_NOTES = "材料齐全，信用良好"
+APPROVED_REASON, REJECTED_REASON = "同意", "经营现金流不足以覆盖还款"
+RETURN_NOTE = "请补充近一年财务报表。"
+
+
+# --- a second process ------------------------------------------------------------------------------
+
+def _produce(queue, world, seed, drawn, ids, horizon_days):
+    """In the second process: each chunk's text, encoded, into the queue; None at the end."""
+    try:
+        for lines, counts in _chunks(world, seed, drawn, ids, horizon_days):
+            queue.put(({model._meta.label: text.encode() for model, text in lines.items()}, counts))
+        queue.put(None)
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        queue.put(traceback.format_exc())
+
+
+def _produced(world, seed, drawn, ids, horizon_days):
+    """What `_chunks` yields, generated in a forked process two chunks ahead of the caller
+    (which copies meanwhile). The child uses no database connection."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=2)
+    child = context.Process(target=_produce, args=(queue, world, seed, drawn, ids, horizon_days), daemon=True)
+    child.start()
+    by_label = {model._meta.label: model for model in TABLES}
+    try:
+        while True:
+            item = queue.get()
+            if item is None:
+                break
+            if isinstance(item, str):
+                raise ApplicationError(f"grow: the generating process failed:\n{item}", code="grow_failed")
+            lines, counts = item
+            yield {by_label[label]: text for label, text in lines.items()}, counts
+        child.join()
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+# --- writing them ------------------------------------------------------------------------------
+
+# The tables the second COPY connection writes (about half of the text of a chunk).
+OTHER_CONNECTION = (Claim, Evidence, Authorisation, HistoryEntry)
+
+
+def _write_chunk(lines, models):
+    """One chunk's rows of `models`, in one transaction of this thread's connection."""
+    with transaction.atomic():
+        _skip_foreign_key_checks()
+        for model in models:
+            _write(model, lines[model])
+
+
+def _connection_close():
+    connection.close()
+
+
+class _Reader:
+    """A file-like view of COPY text (str or bytes) for psycopg2's copy_expert."""
+
+    def __init__(self, text):
+        self.data = text.encode() if isinstance(text, str) else text
+        self.at = 0
+
+    def read(self, size=-1):
+        end = len(self.data) if size is None or size < 0 else self.at + size
+        piece = self.data[self.at:end]
+        self.at = end
+        return piece
+
+    readline = read
+
+
+def _write(model, text):
+    if not text:
+        return
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(map(quote, COLUMNS[model]))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # the time stamps are UTC
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", _Reader(text), size=1 << 20)
+        return
+    if isinstance(text, bytes):
+        text = text.decode()
+    rows = [[None if v == N else v for v in line.split("\t")] for line in text.splitlines()]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS[model]))})",
+                           rows)
 
 
 def _rows_estimate(model) -> int:
@@ -190,24 +508,77 @@ def _indexes_drop() -> list[tuple[str, str]]:
     return indexes
 
 
+# Index builds and the final VACUUM ANALYZE: two statements at a time on connections of their
+# own (each may use a parallel worker), with memory enough to sort in one pass.
+PARALLEL_STATEMENTS = 2
+MAINTENANCE = ("SET maintenance_work_mem = '512MB'", "SET max_parallel_maintenance_workers = 1")
+
+
+def _in_parallel(statements):
+    """Run `statements` (SQL without parameters) two at a time, each on a connection of its
+    own, outside any transaction; in order on this connection when inside one (a test's
+    transaction, whose locks other connections would wait for)."""
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+        return
+
+    def run(sql):
+        from django.db import connections
+
+        try:
+            with connections["default"].cursor() as cursor:
+                for setting in MAINTENANCE:
+                    cursor.execute(setting)
+                cursor.execute(sql)
+        finally:
+            connections["default"].close()
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_STATEMENTS) as pool:
+        for result in [pool.submit(run, sql) for sql in statements]:
+            result.result()
+
+
 def _indexes_create(indexes):
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        cursor.execute("RESET maintenance_work_mem")
+    """Built again, the application table's first (the largest), two at a time."""
+    first = Application._meta.db_table
+    _in_parallel([definition for _name, definition in
+                  sorted(indexes, key=lambda x: (f" ON public.{first} " not in x[1], x[0]))])
 
 
-def vacuum():
+def vacuum(models=TABLES):
     """After a large load on PostgreSQL: statistics for the planner, and the visibility map
     that lets list pages answer from their index alone (index-only scans). Outside a
-    transaction only (VACUUM cannot run in one)."""
+    transaction only (VACUUM cannot run in one). `models`: the tables (default: grow's)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
-    with connection.cursor() as cursor:
-        for model in (Application, Claim, Evidence, Authorisation, HistoryEntry, Contract, Disbursement):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    _in_parallel([f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}" for model in models])
     return True
+
+
+def _may_skip_foreign_key_checks() -> bool:
+    """The role may switch the foreign-key triggers off (a superuser)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def foreign_key_checks_skipped():
+    """For bulk work after a load whose every id was just read (grow_demo opening the loans of
+    the contracts it wrote): on PostgreSQL, when the role may, the session runs in replica
+    mode (foreign-key triggers off) until the block ends; as is elsewhere."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not _may_skip_foreign_key_checks():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET session_replication_role")
 
 
 def _skip_foreign_key_checks():
@@ -222,177 +593,3 @@ def _skip_foreign_key_checks():
             cursor.execute("SET LOCAL session_replication_role = replica")
     except DatabaseError:
         pass
-
-
-_SPECIAL = re.compile(r"[\\\t\n\r]")
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _as_text(value):
-    if value is None:
-        return "\\N"
-    return value if _SPECIAL.search(value) is None else value.translate(_ESCAPES)
-
-
-def _as_plain(value):
-    return "\\N" if value is None else str(value)
-
-
-def _as_stamp(value):
-    return "\\N" if value is None else value.isoformat()
-
-
-_TEXT = {"CharField", "TextField", "FileField", "SlugField", "EmailField", "URLField"}
-_PLAIN = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
-          "PositiveSmallIntegerField", "PositiveBigIntegerField", "DecimalField"}
-_STAMP = {"DateTimeField", "DateField"}
-
-
-def _converter(field):
-    """How one column's values are written in COPY text, chosen once per column (what
-    `elements.sync.bulk._copy_value` decides per value, for the types grow writes)."""
-    target = field.target_field if field.is_relation else field
-    kind = target.get_internal_type()
-    if kind in _TEXT:
-        return _as_text
-    if kind in _PLAIN:
-        return _as_plain
-    if kind in _STAMP:
-        return _as_stamp
-    return _copy_value
-
-
-def _insert(model, rows: list[dict], *, need_ids: bool = False):
-    """`elements.sync.bulk.insert_values` for the rows grow builds (every column given, no
-    defaults to fill), with each column's conversion chosen once instead of per value: on
-    PostgreSQL, COPY text built in one pass; elsewhere insert_values itself."""
-    if connection.vendor != "postgresql" or not rows:
-        return insert_values(model, rows, need_ids=need_ids)
-    pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if f is not pk and f.attname in rows[0]]
-    if len(fields) != len(model._meta.concrete_fields) - 1:
-        return insert_values(model, rows, need_ids=need_ids)
-    ids = None
-    if need_ids:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           [model._meta.db_table, len(rows)])
-            ids = [r[0] for r in cursor.fetchall()]
-    plan = [(f.attname, _converter(f)) for f in fields]
-    columns = ([pk.column] if ids is not None else []) + [f.column for f in fields]
-    buffer = io.StringIO()
-    write = buffer.write
-    for i, row in enumerate(rows):
-        values = [convert(row[name]) for name, convert in plan]
-        if ids is not None:
-            write(f"{ids[i]}\t")
-        write("\t".join(values))
-        write("\n")
-    buffer.seek(0)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN",
-                                  buffer)
-    return ids
-
-
-def _local_day(at):
-    return (at + SHANGHAI).date()
-
-
-def _chunk(world, rng, statuses, n, horizon_days=3 * 365) -> dict:
-    now = timezone.now()
-    horizon = horizon_days * 24 * 3600  # created within the horizon (three years unless told)
-    apps, plans = [], []
-    for _ in range(n):
-        status = rng.choice(statuses)
-        pid, bank_id, amin, amax, tmin, tmax, guarantee = rng.choice(world.products)
-        ent_id, user_id, user_name = rng.choice(world.enterprises)
-        off_id, off_name, appr_id, appr_name = world.desk[bank_id]
-        steps = PATHS[status]
-        # Created, then each step a few hours to a few days after the previous one, all before now.
-        gaps = [rng.randint(3600, 5 * 86400) for _ in steps]
-        created = now - timedelta(seconds=rng.randint(sum(gaps) + 60, sum(gaps) + 60 + horizon))
-        wan = rng.randint(max(1, int(amin) // 10000), max(1, int(amax) // 10000))
-        amount = Decimal(wan * 10000)
-        term = rng.randint(tmin, tmax)
-        row = dict(enterprise_id=ent_id, bank_id=bank_id, product_id=pid, branch_id=None, amount=amount,
-                   term_months=term, purpose=rng.choice(PURPOSES), purpose_description="",
-                   need_statement=rng.choice(NEEDS).format(w=wan), status=status, created_by_id=user_id,
-                   created_at=created, proposed_by_id=None, credit_line=None, annual_rate=None,
-                   decided_term_months=None, guarantee_type="", proposal_notes="", decided_by_id=None,
-                   decision_reason="", return_note="", decision_profile=None)
-        row.update(NO_STAMPS)
-        at, history = created, []
-        from_status = Status.DRAFT
-        for action, gap in zip(steps, gaps, strict=True):
-            at = at + timedelta(seconds=gap)
-            if row[STAMP[action]] is None:
-                row[STAMP[action]] = at
-            actor = ((user_id, user_name) if action in (Action.SUBMIT, Action.WITHDRAW)
-                     else (off_id, off_name) if action in MAKER else (appr_id, appr_name))
-            history.append((action, from_status, TARGET[action], actor, at))
-            from_status = TARGET[action]
-        row["status_changed_at"] = at
-        if Action.PROPOSE in steps:
-            row.update(proposed_by_id=off_id, credit_line=amount, annual_rate=Decimal("3.450"),
-                       decided_term_months=term, guarantee_type=guarantee, proposal_notes="材料齐全，信用良好")
-        if Action.APPROVE in steps or Action.REJECT in steps:
-            row.update(decided_by_id=appr_id,
-                       decision_reason="同意" if Action.APPROVE in steps else "经营现金流不足以覆盖还款")
-        if Action.RETURN in steps:
-            row["return_note"] = "请补充近一年财务报表。"
-        apps.append(row)
-        plans.append((status, history, user_id))
-    app_ids = _insert(Application, apps, need_ids=True)
-
-    claims, auths, hist, contracts = [], [], [], []
-    for app_id, row, (status, history, user_id) in zip(app_ids, apps, plans, strict=True):
-        for type_id in rng.sample(world.element_types, 2):
-            claims.append(dict(application_id=app_id, element_type_id=type_id, origin="added", note=""))
-        ended = (row["withdrawn_at"], AuthorisationEnd.WITHDRAWN) if status == Status.WITHDRAWN else (
-            (row["decided_at"], AuthorisationEnd.REJECTED) if status == Status.REJECTED else (None, ""))
-        auths.append(dict(application_id=app_id, enterprise_id=row["enterprise_id"], bank_id=row["bank_id"],
-                          granted_by_id=user_id, granted_at=row["created_at"], revoked_at=ended[0],
-                          end_reason=ended[1]))
-        for action, from_status, to_status, (actor_id, actor_label), at in history:
-            hist.append(dict(application_id=app_id, action=action, from_status=from_status, to_status=to_status,
-                             actor_id=actor_id, actor_name=actor_label, note="", at=at))
-        if row["contracted_at"] is not None:
-            signed = _local_day(row["contracted_at"])
-            contracts.append(dict(application_id=app_id, number=f"GROW-{app_id}", signed_on=signed,
-                                  amount=row["credit_line"], annual_rate=row["annual_rate"],
-                                  term_months=row["decided_term_months"],
-                                  maturity_on=add_months(signed, row["decided_term_months"]),
-                                  repayment_method="interest_monthly", recorded_by_id=row["decided_by_id"],
-                                  recorded_at=row["contracted_at"], bank_id=row["bank_id"]))
-    claim_ids = _insert(Claim, claims, need_ids=True)
-    evidence = []
-    for i, app_id in enumerate(app_ids):
-        # One evidence row on the first claim of each application (metadata only; see above).
-        evidence.append(dict(application_id=app_id, claim_id=claim_ids[2 * i], file=f"grow/{app_id}.pdf",
-                             original_name="证书.pdf", extension=".pdf", content_type="application/pdf",
-                             size=48213, sha256=f"{app_id:064x}", uploaded_by_id=apps[i]["created_by_id"],
-                             uploaded_at=apps[i]["created_at"], review="pending", review_reason="",
-                             reviewed_by_id=None, reviewed_at=None))
-    _insert(Evidence, evidence)
-    _insert(Authorisation, auths)
-    _insert(HistoryEntry, hist)
-    contract_ids = _insert(Contract, contracts, need_ids=True)
-    disbursements = []
-    by_app = dict(zip(app_ids, apps, strict=True))
-    for contract_id, c in zip(contract_ids, contracts, strict=True):
-        row = by_app[c["application_id"]]
-        if row["disbursed_at"] is None:
-            continue
-        # Half of the disbursed loans drawn in full at once, the other half in two tranches.
-        tranches = [c["amount"]] if c["application_id"] % 2 else [c["amount"] * Decimal("0.6"),
-                                                                   c["amount"] * Decimal("0.3")]
-        for value in tranches:
-            disbursements.append(dict(application_id=c["application_id"], contract_id=contract_id,
-                                      amount=value.quantize(Decimal("0.01")),
-                                      date=_local_day(row["disbursed_at"]),
-                                      recorded_by_id=c["recorded_by_id"], recorded_at=row["disbursed_at"]))
-    _insert(Disbursement, disbursements)
-    return dict(applications=len(apps), claims=len(claims), evidence=len(evidence), authorisations=len(auths),
-                history=len(hist), contracts=len(contracts), disbursements=len(disbursements))

@@ -133,6 +133,19 @@ def due_positions(*, loan_ids=None, statuses=SERVICING) -> dict[int, tuple[date,
     return out
 
 
+def due_position_of(rows, *, paid) -> tuple[date, Decimal] | None:
+    """`due_positions`' rule for one schedule held in memory (schedules.Instalment rows, in
+    order) and what has been paid (principal + interest): the first instalment the payments do
+    not cover, as (due date, amount still owed up to and including it); None when they cover
+    it all. For a loan being opened, before its schedule is saved."""
+    cumulated = Decimal(0)
+    for row in rows:
+        cumulated += row.principal + row.interest
+        if cumulated - paid > Decimal("0.005"):
+            return row.due_on, (cumulated - paid).quantize(CENT)
+    return None
+
+
 # --- fund use ------------------------------------------------------------------------------
 
 def fund_use_reports_visible_to(user) -> QuerySet[FundUseReport]:

@@ -45,6 +45,41 @@ def test_disbursements_move_figures_and_schedule(world, flow, loan_of):
     assert loan.instalments.count() == 12
 
 
+def _position_read_back(loan):
+    """What the nightly job and a repayment read: the saved schedule against the payments."""
+    return selectors.due_positions(loan_ids=[loan.pk]).get(loan.pk)
+
+
+@pytest.mark.parametrize("method", RepaymentMethod.values)
+def test_next_due_at_opening_and_after_disbursements_is_what_the_saved_schedule_says(world, flow, loan_of, method):
+    """The loan's next due date and amount are computed from the schedule in memory when it is
+    opened and when a disbursement moves it (issue 10: no read-back query); they are what
+    `due_positions` reads back from the saved rows, repayments included."""
+    loan = loan_of(method=method, disburse=None)
+    assert loan.next_due_on is not None
+    assert (loan.next_due_on, loan.next_due_amount) == _position_read_back(loan)
+    for amount in ("400000", "300000"):
+        app_services.application_disburse(application=loan.application, user=world.approver, amount=amount,
+                                          date=loan.contract.signed_on)
+        loan.refresh_from_db()
+        assert (loan.next_due_on, loan.next_due_amount) == _position_read_back(loan)
+        _pay(loan, world, "1000", "50", ref=f"R-{amount}", day=loan.contract.signed_on)
+        loan.refresh_from_db()
+        assert (loan.next_due_on, loan.next_due_amount) == _position_read_back(loan)
+
+
+def test_due_position_of_a_schedule_in_memory():
+    from loans.schedules import Instalment as Row
+
+    day = timezone.localdate()
+    rows = [Row(1, day, Decimal("100"), Decimal("10")), Row(2, day + timedelta(days=30), Decimal("100"),
+                                                           Decimal("5"))]
+    assert selectors.due_position_of(rows, paid=Decimal(0)) == (day, Decimal("110.00"))
+    assert selectors.due_position_of(rows, paid=Decimal("110")) == (day + timedelta(days=30), Decimal("105.00"))
+    assert selectors.due_position_of(rows, paid=Decimal("50")) == (day, Decimal("60.00"))
+    assert selectors.due_position_of(rows, paid=Decimal("215")) is None
+
+
 def test_repayment_is_idempotent_by_bank_reference(world, flow, loan_of):
     loan = loan_of(method=RepaymentMethod.INTEREST_MONTHLY, days_ago=10)
     r1, created = _pay(loan, world, "1000", "100", ref="CORE-1")

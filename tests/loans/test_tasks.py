@@ -36,3 +36,32 @@ def test_reconcile_opens_loans_for_contracts_without_one(world, flow):
     again = Loan.objects.get(contract=contract)
     assert again.disbursed == contract.amount and again.instalments.count() == 12
     assert services.loans_reconcile() == 0
+
+
+def _as_opened(loan):
+    """A loan as opening makes it, without its id and the moment it was made."""
+    from django.forms.models import model_to_dict
+
+    figures = model_to_dict(loan, exclude=["id", "status_changed_at"])
+    schedule = list(loan.instalments.order_by("number").values_list("number", "due_on", "principal", "interest"))
+    history = list(loan.history.values_list("action", "from_status", "to_status", "actor_id", "note"))
+    return figures, schedule, history
+
+
+def test_reconcile_in_chunks_opens_the_loans_the_contract_step_opens(world, flow):
+    """The nightly reconcile (and grow_demo) opens many loans at once, a chunk at a time: each
+    is the loan the contract and disbursement steps made (figures, schedule, next due date,
+    history), for every repayment method, disbursed or not."""
+    from applications.choices import RepaymentMethod
+    from loans import services
+
+    made = [make_loan(world, flow, method=method, days_ago=days, disburse=disburse, number=f"HT-R{i}")
+            for i, (method, days, disburse) in enumerate([
+                (RepaymentMethod.EQUAL_INSTALMENTS, 100, "1000000"), (RepaymentMethod.EQUAL_PRINCIPAL, 40, "400000"),
+                (RepaymentMethod.INTEREST_MONTHLY, 10, None), (RepaymentMethod.EQUAL_INSTALMENTS, 200, "250000")])]
+    before = {loan.contract_id: _as_opened(loan) for loan in made}
+    Loan.objects.filter(pk__in=[loan.pk for loan in made]).delete()
+    assert services.loans_reconcile(chunk=3) == len(made)
+    after = {loan.contract_id: _as_opened(loan) for loan in Loan.objects.filter(contract_id__in=before)}
+    assert after == before
+    assert services.loans_reconcile() == 0
