@@ -48,9 +48,9 @@ Definitions (a figure belongs to the period by the date of its own event):
   shares by count and by balance.
 - open risk alerts: alerts for banks raised by the end and not acknowledged by then.
 - enterprises: holding at least one library distinction in force at the end ("with a
-  profile"), and of those, whose quality credit holds at the end (no listing, counted penalty
-  or failed spot check in force; the SQL form of elements.selectors.profile_get's rules, by the
-  check date); a bank's scope counts the enterprises that applied to it by the end.
+  profile"), and of those, whose quality credit holds at the end (elements.selectors'
+  quality_credit_holds: profile_get's rules in their set-based form); a bank's scope counts the
+  enterprises that applied to it by the end.
 """
 
 import statistics
@@ -85,8 +85,8 @@ from applications.models import Application, Claim, Disbursement, HistoryEntry, 
 from applications.selectors import status_at
 from banks.choices import GuaranteeType
 from banks.models import Bank, LoanPrimeRate, Product
-from elements.choices import ListingKind, SpotCheckResult, SpotCheckScope
-from elements.models import Distinction, ElementCategory, ElementType, Listing, Penalty, SpotCheck
+from elements.models import ElementCategory, ElementType
+from elements.selectors import distinction_held, quality_credit_holds
 from identity.models import Enterprise, RegulatorUnit
 from jingzhidai.dates import add_months
 from loans.choices import NON_PERFORMING, Audience, LoanStatus
@@ -663,30 +663,16 @@ def _fund_use(scope, period) -> dict:
 
 def _enterprises(scope, period) -> dict:
     """Holding a distinction in force at the end, and of those, whose quality credit holds then:
-    one query."""
+    one query, by the library's own rules in their set-based form (elements.selectors)."""
     day = period.date_to
-    floor = add_months(day, -36)
-    ent = OuterRef("uscc")
-    holds = Distinction.objects.filter(enterprise_id=ent).filter(
-        Q(granted_on__isnull=True) | Q(granted_on__lte=day), Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-    listed = Listing.objects.filter(enterprise_id=ent, listed_on__lte=day).filter(
-        Q(removed_on__isnull=True) | Q(removed_on__gt=day)).filter(
-        Q(kind=ListingKind.ABNORMAL) | Q(listed_on__gt=floor) | Q(restricted_until__gte=day))
-    penalised = Penalty.objects.filter(enterprise_id=ent, decided_on__gte=floor, decided_on__lte=day).filter(
-        Q(annulled_on__isnull=True) | Q(annulled_on__gt=day)).exclude(market_regulation=False)
-    failed = SpotCheck.objects.filter(enterprise_id=ent, result=SpotCheckResult.FAILED, checked_on__gte=floor,
-                                      checked_on__lte=day).filter(
-        Q(annulled_on__isnull=True) | Q(annulled_on__gt=day)).exclude(scope=SpotCheckScope.ELSEWHERE)
     qs = Enterprise.objects.order_by()
     if scope.unit is not None:
         qs = qs.filter(regulator_unit_id=scope.unit)
     if scope.bank is not None:
-        qs = qs.filter(Exists(Application.objects.filter(enterprise_id=ent, bank_id=scope.bank,
+        qs = qs.filter(Exists(Application.objects.filter(enterprise_id=OuterRef("uscc"), bank_id=scope.bank,
                                                          submitted_at__lt=period.end)))
-    qs = qs.filter(Exists(holds))
-    credit = ~Exists(listed) & ~Exists(penalised) & ~Exists(failed)
-    r = qs.aggregate(with_profile=Count("uscc"), quality_credit=Count("uscc", filter=credit))
+    qs = qs.filter(distinction_held(day))
+    r = qs.aggregate(with_profile=Count("uscc"), quality_credit=Count("uscc", filter=quality_credit_holds(day)))
     return {"with_profile": r["with_profile"] or 0, "quality_credit": r["quality_credit"] or 0,
             "quality_credit_share": share(r["quality_credit"] or 0, r["with_profile"] or 0)}
 
