@@ -86,11 +86,13 @@ today = date.today()
 OPEN_URLS = (("demo-city", f"/api/v1/dashboard/?from={today:%Y-%m}-01&to={today}"),
              ("demo-district", f"/api/v1/dashboard/?from={current_quarter.date_from}&to={current_quarter.date_to}"),
              ("demo-city", f"/regulators/dashboard/?period=month&month={today:%Y-%m}"),
-             ("demo-district", f"/regulators/dashboard/?period=quarter&quarter={today.year}-Q{q}"))
+             ("demo-district", f"/regulators/dashboard/?period=quarter&quarter={today.year}-Q{q}"),
+             ("demo-city", f"/regulators/dashboard/?period=quarter&quarter={today.year}-Q{q}"),
+             ("demo-city", f"/regulators/dashboard/banks/?period=quarter&quarter={today.year}-Q{q}"))
 for who, url in OPEN_URLS if OPEN_ONLY else (("demo-city", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
                  ("demo-district", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
                  ("demo-city", "/regulators/dashboard/?period=quarter&quarter=2026-Q3"),
                  ("demo-officer", "/regulators/dashboard/?period=quarter&quarter=2026-Q3")):
     c = Client(SERVER_NAME="localhost")
     c.force_login(User.objects.get(username=who))
-    measure(f"{who} {url[:40]}", lambda c=c, url=url: c.get(url))
+    measure(f"{who} {url[:52]}", lambda c=c, url=url: c.get(url))

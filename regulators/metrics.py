@@ -564,7 +564,13 @@ def _loans_at_end(scope, period, dimension: str | None = None) -> dict:
 
 def _loans_now(scope, dimension) -> dict:
     """An open period ends today or later: the position at its end is today's, which the loans
-    app keeps on each loan (balance, status and classification, written with their history)."""
+    app keeps on each loan (balance, status and classification, written with their history).
+    Kept while no disbursement, repayment, loan or loan history row is added (figures_store)."""
+    return figures_store.kept_while(f"loans_now:{dimension}", scope, figures_store.POSITION_TABLES,
+                                    lambda: _loans_now_computed(scope, dimension))
+
+
+def _loans_now_computed(scope, dimension) -> dict:
     # The loan carries its enterprise and bank: no join through the application for the scope.
     qs = _scoped(Loan.objects.order_by(), scope).filter(status__in=HELD, outstanding__gt=0)
     if dimension in ("product", "purpose"):
@@ -725,7 +731,18 @@ def _complaint_counts(scope, period, dimension=None) -> dict:
 
 
 def _accepted_of_received(scope, period, dimension=None) -> dict:
-    """Of the applications received (submitted) in the period, how many were accepted by its end."""
+    """Of the applications received (submitted) in the period, how many were accepted by its end.
+    For an open period that began before today, those submitted and accepted before today are
+    kept, and only the acceptances since today's start are read."""
+    parts = _split(period)
+    if parts is not None:
+        closed, live = parts
+        kept = figures_store.stored(f"accepted:{dimension}", scope, closed,
+                                    lambda: _accepted_of_received(scope, closed, dimension))
+        since = (_scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
+                 .filter(accepted_at__gte=live.start, accepted_at__lt=period.end)
+                 .annotate(g=_dim(dimension, "", "submitted_at")).values("g").annotate(n=Count("id")))
+        return _add(kept, {_key(r["g"]): r["n"] for r in since})
     qs = (_scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
           .annotate(g=_dim(dimension, "", "submitted_at")).values("g")
           .annotate(n=Count("id", filter=Q(accepted_at__lt=period.end))))
@@ -834,11 +851,13 @@ def _grouped_rows(scope: Scope, period: Period, dimension: str, rates: list) -> 
     verification = _verification(scope, period, dimension)
     loans = _loans_at_end(scope, period, dimension)
     alerts = _open_alerts(scope, period, dimension)
-    complaints_n = _complaint_counts(scope, period, dimension)
+    complaints_n = _kept_plus_live(f"complaints:{dimension}", scope, period,
+                                   lambda sc, p: _complaint_counts(sc, p, dimension))
     accepted = _accepted_of_received(scope, period, dimension)
-    contracted = {r["g"]: r for r in _scoped(Application.objects.order_by(), scope).filter(
-        contract__signed_on__gte=period.date_from, contract__signed_on__lte=period.date_to)
-        .annotate(g=_dim(dimension)).values("g").annotate(n=Count("id"), s=Sum("contract__amount"))}
+    contracted = _kept_plus_live(f"contracted:{dimension}", scope, period, lambda sc, p: {
+        r["g"]: {"n": r["n"], "s": r["s"]} for r in _scoped(Application.objects.order_by(), sc).filter(
+            contract__signed_on__gte=p.date_from, contract__signed_on__lte=p.date_to)
+        .annotate(g=_dim(dimension)).values("g").annotate(n=Count("id"), s=Sum("contract__amount"))})
     keys = set(flows) | set(stages) | set(verification) | set(loans) | set(alerts) | set(complaints_n)
     keys.discard(None)
     out = {}

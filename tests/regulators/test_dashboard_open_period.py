@@ -175,3 +175,33 @@ def test_whole_days_by_the_local_calendar(q3):
     period = Period(date(2026, 7, 7), date(2026, 7, 7))
     assert metrics._stage_medians(Scope(), period)["all"]["submit_to_accept"] == D("1.0")
     assert a.accepted_at - a.submitted_at == timedelta(hours=2)
+
+
+def test_todays_loan_positions_are_kept_until_a_position_changes(q3, world):
+    from django.db.models import F
+
+    from loans.models import Loan, Repayment
+
+    before = metrics._loans_now(Scope(), None)
+    assert before == metrics._loans_now_computed(Scope(), None)
+    Repayment.objects.create(loan=q3.l3, bank=q3.l3.bank, date=timezone.localdate(), principal=D("100000"),
+                             interest=D("0"), reference="R-today", source="page")
+    Loan.objects.filter(pk=q3.l3.pk).update(outstanding=F("outstanding") - D("100000"))
+    after = metrics._loans_now(Scope(), None)
+    assert after == metrics._loans_now_computed(Scope(), None)
+    assert after["all"]["balance"] == before["all"]["balance"] - D("100000")
+
+
+def test_banks_and_units_side_by_side_in_an_open_period_equal_the_base_tables(q3, world):
+    _today_events(q3, world)
+    period = Period(Q3[0], timezone.localdate())
+    original = metrics._split
+    metrics._split = lambda period: None
+    try:
+        banks, units = metrics._bank_evaluation(period), metrics._by_unit(period, None)
+    finally:
+        metrics._split = original
+    assert sum(r["received"] for r in banks) == 7
+    for _ in range(2):  # the closed days computed, then kept
+        assert metrics._bank_evaluation(period) == banks
+        assert metrics._by_unit(period, None) == units
