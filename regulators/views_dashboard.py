@@ -22,7 +22,7 @@ from django.views import View
 
 from applications.choices import Status
 from banks.models import Bank
-from identity.choices import Role
+from identity.choices import BANK_ROLES
 from identity.models import RegulatorUnit
 from identity.selectors import role_of
 
@@ -101,14 +101,32 @@ class Drill:
         q.update(open_on=self.period.date_to.isoformat())
         return f"{reverse('loans:alerts')}?{urlencode(q)}"
 
-    def requests(self, late=None) -> str | None:
-        if self.role not in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN):
-            return None
+    def requests(self, late=None, answered=None) -> str:
         q = self._base()
         q.update(asked_from=self.period.date_from.isoformat(), asked_to=self.period.date_to.isoformat())
         if late is not None:
             q["late_at_end"] = "true" if late else "false"
+        if answered is not None:
+            q["answered_at_end"] = "true" if answered else "false"
         return f"{reverse('regulators:inbox')}?{urlencode(q)}"
+
+    def fund_use(self, purpose=None) -> str:
+        q = self._base()
+        q.update(date_from=self.period.date_from.isoformat(), date_to=self.period.date_to.isoformat())
+        if purpose:
+            q["purpose"] = purpose
+        return f"{reverse('loans:fund_use_list')}?{urlencode(q)}"
+
+    def enterprises(self, credit=None) -> str | None:
+        """Banks see no list of profiles (only under an enterprise's authorisation)."""
+        if self.role in BANK_ROLES or self.scope.bank is not None:
+            return None
+        q = {"as_of": self.period.date_to.isoformat()}
+        if self.scope.unit is not None:
+            q["unit"] = self.scope.unit
+        if credit is not None:
+            q["credit"] = "true" if credit else "false"
+        return f"{reverse('elements:enterprise_profiles')}?{urlencode(q)}"
 
 
 DIMENSION_FILTER = {"bank": "bank", "unit": "unit", "product": "product", "purpose": "purpose",
@@ -254,7 +272,11 @@ class DashboardView(_DashboardBase):
                        "credit": drill.apps("approved", guarantee="credit"),
                        "loans": drill.loans("held"), "overdue": drill.loans("overdue"), "npl": drill.loans("npl"),
                        "alerts": drill.alerts(), "requests": drill.requests(), "late": drill.requests(late=True),
+                       "answered": drill.requests(answered=True), "fund_use": drill.fund_use(),
+                       "with_profile": drill.enterprises(), "quality_credit": drill.enterprises(credit=True),
                    })
+        for r in figures["fund_use"]["by_purpose"]:
+            r["url"] = drill.fund_use(r["key"])
         return render(request, self.template_name, ctx)
 
 
@@ -279,6 +301,8 @@ class BankEvaluationView(_DashboardBase):
             r["url_received"] = d.apps("submitted")
             r["url_approved"] = d.apps("approved")
             r["url_complaints"] = d.apps("complaint")
+            r["url_asked"] = d.requests()
+            r["url_answered"] = d.requests(answered=True)
         ctx = self.context(request, kind, period, scope, error)
         ctx.update(rows=rows, average=average, complaints=reasons,
                    chart={"chart-banks": {"type": "bar", "labels": [r["label"] for r in rows], "datasets": [
