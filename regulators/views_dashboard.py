@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.choices import Status
+from audit.models import AuditAction
+from audit.services import audit_read
 from banks.models import Bank
 from identity.choices import BANK_ROLES
 from identity.models import RegulatorUnit
@@ -295,6 +297,8 @@ class BankEvaluationView(_DashboardBase):
             tables = excel.bank_tables(rows, average=average, complaints=reasons)
             if export not in tables:
                 raise Http404
+            if export == "complaints":
+                _audit_complaints(request, AuditAction.EXPORT)
             return _excel_response(excel.workbook([tables[export]]), f"banks-{export}-{period.date_from}-{period.date_to}")
         for r in rows:
             d = Drill(request.user, metrics.Scope(unit=scope.unit, bank=r["key"]), period)
@@ -303,12 +307,20 @@ class BankEvaluationView(_DashboardBase):
             r["url_complaints"] = d.apps("complaint")
             r["url_asked"] = d.requests()
             r["url_answered"] = d.requests(answered=True)
+        if reasons:
+            _audit_complaints(request, AuditAction.LIST)
         ctx = self.context(request, kind, period, scope, error)
         ctx.update(rows=rows, average=average, complaints=reasons,
                    chart={"chart-banks": {"type": "bar", "labels": [r["label"] for r in rows], "datasets": [
                        {"label": _("Approval rate (%)"), "data": [_float(r["approval_rate"]) for r in rows]},
                        {"label": _("Acceptance rate (%)"), "data": [_float(r["acceptance_rate"]) for r in rows]}]}})
         return render(request, self.template_name, ctx)
+
+
+def _audit_complaints(request, action):
+    """The complaint rows name enterprises and the reasons given to them: a read of enterprise data,
+    recorded as the other lists record theirs (audit.services.audit_read)."""
+    audit_read(request, object_type="applications.historyentry", action=action)
 
 
 class PolicyEffectView(_DashboardBase):

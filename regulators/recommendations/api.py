@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banks.models import Product
+from identity.choices import BANK_ROLES
 from jingzhidai.api import ScopedQuerysetMixin, inline_choice
 from jingzhidai.limits import NOTE
 from jingzhidai.scoping import get_visible_or_404
@@ -87,7 +88,8 @@ class RecommendedViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.recommended_entries_visible_to)
     serializer_class = EntrySerializer
     queryset = RecommendedEntry.objects.none()
-    audit_reads = frozenset({"list", "retrieve"})  # regulators' reads of enterprises' summaries
+    audit_reads = frozenset({"list", "retrieve"})  # reads of enterprises' summaries: regulators' and banks'
+    audit_also_roles = BANK_ROLES
 
     def scoped(self, queryset):
         district = self.request.query_params.get("district", "") if self.action == "list" else ""

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from audit.models import AuditAction
 from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.models import District
@@ -51,6 +52,8 @@ class MyRecommendationView(RoleRequiredMixin, View):
 class RecommendedListView(AuditedReadMixin, RoleRequiredMixin, View):
     roles = LIST_ROLES
     audit_object_type = "regulators.recommendedentry"
+    audit_action = AuditAction.LIST
+    audit_also_roles = BANK_ROLES  # banks read enterprises' summaries here: recorded like regulators' reads
 
     def get(self, request):
         user = request.user
@@ -86,6 +89,7 @@ class RecommendedEntryView(AuditedReadMixin, RoleRequiredMixin, View):
     template_name = "regulators/recommendations/entry.html"
     audit_object_type = "regulators.recommendedentry"
     audit_object_kwarg = "pk"
+    audit_also_roles = BANK_ROLES
 
     def _render(self, request, entry, form=None, status=200):
         user = request.user

@@ -111,3 +111,15 @@ def test_no_district_sees_another_districts_rows(q3, world):
 def test_banks_see_no_list_of_profiles_from_their_dashboard(q3, world):
     page = _open(world, "officer", f"/regulators/dashboard/?{QS}").content.decode()
     assert "/elements/enterprises/" not in page
+
+
+def test_reading_the_complaint_rows_is_audited(q3, world):
+    from audit.models import AuditAction, AuditEvent
+
+    assert metrics.complaints(Scope(), Period(*Q3))  # the page shows rows
+    _open(world, "city", f"/regulators/dashboard/banks/?{QS}")
+    _open(world, "district", f"/regulators/dashboard/banks/?{QS}&export=complaints")
+    rows = AuditEvent.objects.filter(object_type="applications.historyentry").order_by("id")
+    assert [(r.user_id, r.action) for r in rows] == [(world.city.pk, AuditAction.LIST),
+                                                      (world.district.pk, AuditAction.EXPORT)]
+    assert "quarter=2026-Q3" in rows[0].query

@@ -275,3 +275,22 @@ def test_regulators_reads_of_the_list_are_audited(world, listed):
     rows = AuditEvent.objects.filter(object_type="regulators.recommendedentry")
     assert sorted(rows.values_list("user_id", flat=True)) == sorted([world.city.pk, world.district.pk, world.city.pk])
     assert rows.filter(object_id=str(entry.pk)).count() == 1
+
+
+def test_banks_reads_of_the_list_are_audited_like_the_regulators(world, listed):
+    from audit.models import AuditAction, AuditEvent
+
+    entry = listed.entries.get()
+    assert client_for(world, "officer").get(reverse("regulators:recommended_list")).status_code == 200
+    assert client_for(world, "officer").get(reverse("regulators:recommended_entry", args=[entry.pk])).status_code == 200
+    api = client_for(world, "bank_admin", api=True)
+    assert api.get(reverse("api:recommended-list")).status_code == 200
+    assert api.get(reverse("api:recommended-detail", args=[entry.pk])).status_code == 200
+    rows = AuditEvent.objects.filter(object_type="regulators.recommendedentry").order_by("id")
+    assert [(r.user_id, r.action, r.object_id) for r in rows] == [
+        (world.officer.pk, AuditAction.LIST, ""), (world.officer.pk, AuditAction.READ, str(entry.pk)),
+        (world.bank_admin.pk, AuditAction.LIST, ""), (world.bank_admin.pk, AuditAction.READ, str(entry.pk))]
+    assert all(r.organization and r.request_id for r in rows)
+    # the enterprise reading its own invitations is not a read of others' data
+    client_for(world, "enterprise").get(reverse("regulators:invitation_list"))
+    assert AuditEvent.objects.filter(user_id=world.enterprise.pk).count() == 0
