@@ -294,3 +294,18 @@ def test_banks_reads_of_the_list_are_audited_like_the_regulators(world, listed):
     # the enterprise reading its own invitations is not a read of others' data
     client_for(world, "enterprise").get(reverse("regulators:invitation_list"))
     assert AuditEvent.objects.filter(user_id=world.enterprise.pk).count() == 0
+
+
+@pytest.mark.parametrize("status,listed_after", [("deregistered", False), ("revoked", False), ("moved_out", False),
+                                                 ("liquidating", False), ("operating", True), ("existing", True)])
+def test_the_build_rechecks_the_registration_status(world, listed, status, listed_after):
+    """An enterprise that opted in while in business and was deregistered (or its licence revoked)
+    since is not listed at the next build, though its consent and its profile still hold."""
+    from identity.models import Enterprise
+
+    assert listed.entries.filter(enterprise=world.ent).exists()
+    Enterprise.objects.filter(pk=world.ent.pk).update(status=status)
+    again = services.recommended_list_build(user=world.city)
+    assert again.entries.filter(enterprise=world.ent).exists() is listed_after
+    assert again.opted_in == 1 and again.entries_count == int(listed_after)
+    assert profile_get(enterprise=world.ent).quality_credit.holds
