@@ -309,3 +309,33 @@ def test_the_build_rechecks_the_registration_status(world, listed, status, liste
     assert again.entries.filter(enterprise=world.ent).exists() is listed_after
     assert again.opted_in == 1 and again.entries_count == int(listed_after)
     assert profile_get(enterprise=world.ent).quality_credit.holds
+
+
+def test_deep_pages_walk_the_list_once_in_order_with_a_bounded_count(world, listed, monkeypatch):
+    """Pages as the applications list pages (jingzhidai/paging.py): the ids of a page from the
+    narrow ordered query, the count exact up to a bound and estimated above it."""
+    from jingzhidai import paging
+
+    for _ in range(11):
+        ent = EnterpriseFactory()
+        distinguish(ent, world.district)
+        services.recommendation_opt_in(user=UserFactory(role=Role.ENTERPRISE, enterprise=ent))
+    snapshot = services.recommended_list_build()
+    expected = list(snapshot.entries.order_by("district_id", "enterprise_name", "id").values_list("pk", flat=True))
+    assert len(expected) == 12
+    api = client_for(world, "officer", api=True)
+    seen, page = [], 1
+    while True:
+        body = api.get(reverse("api:recommended-list"), {"page": page, "page_size": 5}).json()
+        assert body["count"] == 12 and body["count_estimated"] is False
+        seen += [e["id"] for e in body["results"]]
+        if not body["next"]:
+            break
+        page += 1
+    assert seen == expected and page == 3
+    monkeypatch.setattr(paging, "COUNT_BOUND", 4)
+    body = api.get(reverse("api:recommended-list"), {"page": 3, "page_size": 5}).json()
+    assert body["count_estimated"] is True and [e["id"] for e in body["results"]] == expected[10:]
+    assert body["next"] is None
+    html = client_for(world, "officer").get(reverse("regulators:recommended_list"), {"page": 1})
+    assert html.status_code == 200 and html.context["paginator"].count_estimated is True
