@@ -74,10 +74,20 @@ def key(name, scope, period) -> str:
 POSITION_TABLES = ("loans_loan", "loans_loanhistory", "loans_repayment", "applications_disbursement")
 
 
+# Every change of the library adds a row to one of these (a change event for each record written,
+# revoked, removed or annulled; a history row for each catalog change; a batch for each import).
+LIBRARY_TABLES = ("elements_changeevent", "elements_distinction", "elements_listing", "elements_penalty",
+                  "elements_spotcheck", "elements_importbatch", "elements_historicalelementtype.history_id")
+
+
 def marks(tables) -> tuple:
-    """The highest id of each table: one query."""
+    """The highest id (or the named column: "table.column") of each table: one query."""
+    parts = []
+    for t in tables:
+        table, _dot, column = t.partition(".")
+        parts.append(f"(SELECT MAX({column or 'id'}) FROM {table})")
     with connection.cursor() as cur:
-        cur.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in tables))
+        cur.execute("SELECT " + ", ".join(parts))
         return tuple(cur.fetchone())
 
 

@@ -768,7 +768,17 @@ def _fund_use(scope, period) -> dict:
 
 def _enterprises(scope, period) -> dict:
     """Holding a distinction in force at the end, and of those, whose quality credit holds then:
-    one query, by the library's own rules in their set-based form (elements.selectors)."""
+    one query, by the library's own rules in their set-based form (elements.selectors). For an
+    open period (a closed one is kept whole), kept per scope and day while the library is
+    unchanged (and, for a bank, no application arrives): figures_store.kept_while, at most 26 hours."""
+    if period.date_to < timezone.localdate():
+        return _enterprises_counted(scope, period)
+    tables = figures_store.LIBRARY_TABLES + (("applications_application",) if scope.bank is not None else ())
+    return figures_store.kept_while(f"enterprises:{period.date_to}", scope, tables,
+                                    lambda: _enterprises_counted(scope, period))
+
+
+def _enterprises_counted(scope, period) -> dict:
     day = period.date_to
     qs = Enterprise.objects.order_by()
     if scope.unit is not None:

@@ -205,3 +205,17 @@ def test_banks_and_units_side_by_side_in_an_open_period_equal_the_base_tables(q3
     for _ in range(2):  # the closed days computed, then kept
         assert metrics._bank_evaluation(period) == banks
         assert metrics._by_unit(period, None) == units
+
+
+def test_enterprise_counts_are_kept_until_the_library_changes(q3, world):
+    from elements import services as element_services
+    from elements.choices import ListingKind
+
+    period = Period(Q3[0], timezone.localdate())
+    before = metrics._enterprises(Scope(), period)
+    assert before == metrics._enterprises_counted(Scope(), period) and before["quality_credit"] == 1
+    element_services.listing_record(enterprise=q3.a1.enterprise, kind=ListingKind.ABNORMAL, user=world.district,
+                                    reason="未报送年报", entry_reason="核查发现", listed_on=timezone.localdate() - timedelta(days=2))
+    after = metrics._enterprises(Scope(), period)
+    assert after == metrics._enterprises_counted(Scope(), period)
+    assert after["quality_credit"] == 0
