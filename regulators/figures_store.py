@@ -18,7 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 TTL = int(timedelta(hours=26).total_seconds())
-VERSION = 1
+# 2: days per stage are whole local days (stop 17); figures kept under 1 are not read again.
+VERSION = 2
 
 # (table, condition for a new row to concern a period ending on %(day)s / before %(end)s)
 DATED = [
