@@ -152,10 +152,22 @@ class VerificationRequestFilter(PortalFilterSet):
     asked_from = django_filters.DateFilter(label=_("Asked from"), method="filter_asked")
     asked_to = django_filters.DateFilter(label=_("Asked until"), method="filter_asked")
     late_at_end = django_filters.BooleanFilter(label=_("Answered late or overdue at the end"), method="filter_late")
+    answered_at_end = django_filters.BooleanFilter(label=_("Answered by the end"), method="filter_answered")
 
     class Meta:
         model = VerificationRequest
-        fields = ["status", "overdue", "unit", "bank", "asked_from", "asked_to", "late_at_end"]
+        fields = ["status", "overdue", "unit", "bank", "asked_from", "asked_to", "late_at_end", "answered_at_end"]
+
+    def _end(self):
+        last = self.form.cleaned_data.get("asked_to") or timezone.localdate()
+        return last, timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+
+    def filter_answered(self, queryset, name, value):
+        """As regulators.metrics counts them: answered before the end of the period (asked_to;
+        today without it)."""
+        _last, end = self._end()
+        answered = Q(answered_at__isnull=False, answered_at__lt=end)
+        return queryset.filter(answered) if value else queryset.exclude(answered)
 
     def filter_asked(self, queryset, name, value):
         if name == "asked_from":
@@ -165,8 +177,7 @@ class VerificationRequestFilter(PortalFilterSet):
     def filter_late(self, queryset, name, value):
         """As regulators.metrics counts them: answered after the due day, or still unanswered at
         the end of the period (asked_to; today without it) with the due day before then."""
-        last = self.form.cleaned_data.get("asked_to") or timezone.localdate()
-        end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+        last, end = self._end()
         late = (Q(answered_at__isnull=False, answered_at__date__gt=F("due_on"))
                 | ((Q(answered_at__isnull=True) | Q(answered_at__gte=end)) & Q(due_on__lt=last)))
         return queryset.filter(late) if value else queryset.exclude(late)

@@ -309,6 +309,8 @@ class Contract(models.Model):
     class Meta:
         verbose_name = _("loan contract")
         verbose_name_plural = _("loan contracts")
+        # The regulators' figures select contracts and disbursements by their date (regulators.metrics).
+        indexes = [models.Index(fields=["signed_on"], name="contract_signed_on")]
         constraints = [
             models.UniqueConstraint(fields=["bank", "number"], name="contract_number_unique_per_bank"),
             models.CheckConstraint(name="contract_amount_positive", condition=models.Q(amount__gt=0)),
@@ -333,6 +335,7 @@ class Disbursement(models.Model):
         ordering = ["date", "id"]
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
+        indexes = [models.Index(fields=["date"], name="disbursement_date")]
         constraints = [models.CheckConstraint(name="disbursement_amount_positive",
                                               condition=models.Q(amount__gt=0))]
 

@@ -59,11 +59,16 @@ def audit_event_record(*, action: str, object_type, object_id="", request=None) 
     return event
 
 
-def audit_read(request, *, object_type, object_id="", action: str = AuditAction.READ) -> AuditEvent | None:
+def audit_read(request, *, object_type, object_id="", action: str = AuditAction.READ,
+               also_roles=()) -> AuditEvent | None:
     """A read of enterprise data: recorded when the reader's role is one of AUDIT_READ_ROLES
-    (the regulators and platform admins, who read enterprises other than their own)."""
+    (the regulators and platform admins, who read enterprises other than their own), or one of
+    `also_roles` where a view shows others enterprise data too (banks reading the recommended
+    list)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or getattr(user, "role", None) not in settings.AUDIT_READ_ROLES:
+    role = getattr(user, "role", None)
+    if user is None or not user.is_authenticated or (role not in settings.AUDIT_READ_ROLES
+                                                     and role not in also_roles):
         return None
     return audit_event_record(action=action, object_type=object_type, object_id=object_id, request=request)
 

@@ -8,7 +8,8 @@ loans in bulk, loans_reconcile would take hours):
     manage.py dashboard_refresh                        # optional: the nightly precompute (every scope)
     manage.py shell < bench/dashboard.py
 
-RUNS (default 5) runs per case; SQL=1 prints the slowest query of each case."""
+RUNS (default 5) runs per case; SQL=1 prints the slowest query of each case; OPEN_ONLY=1 measures
+only the open periods (this month, this quarter) and their pages."""
 
 import os
 import statistics
@@ -62,10 +63,11 @@ CASES = [
     ("metrics.bank_evaluation (every bank), Q3", lambda r: metrics.bank_evaluation(quarter, refresh=r)),
     ("metrics.policy_effect city, Q3", lambda r: metrics.policy_effect(metrics.Scope(), quarter, refresh=r)),
 ]
-if not os.environ.get("WARM_ONLY"):
+OPEN_ONLY = os.environ.get("OPEN_ONLY")
+if not os.environ.get("WARM_ONLY") and not OPEN_ONLY:
     for label, call in CASES:
         cold(label, lambda call=call: call(True))
-for label, call in CASES:
+for label, call in ([] if OPEN_ONLY else CASES):
     measure(label + " (kept)", lambda call=call: call(False))
 month = metrics.Period.month(date.today().year, date.today().month)
 q = (date.today().month - 1) // 3 + 1
@@ -80,10 +82,17 @@ measure("metrics.dashboard city, this quarter (open: closed days kept)",
         lambda: metrics.dashboard(metrics.Scope(), current_quarter))
 measure("metrics.dashboard district, this quarter (open: closed days kept)",
         lambda: metrics.dashboard(metrics.Scope(unit=district.regulator_unit_id), current_quarter))
-for who, url in (("demo-city", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
+today = date.today()
+OPEN_URLS = (("demo-city", f"/api/v1/dashboard/?from={today:%Y-%m}-01&to={today}"),
+             ("demo-district", f"/api/v1/dashboard/?from={current_quarter.date_from}&to={current_quarter.date_to}"),
+             ("demo-city", f"/regulators/dashboard/?period=month&month={today:%Y-%m}"),
+             ("demo-district", f"/regulators/dashboard/?period=quarter&quarter={today.year}-Q{q}"),
+             ("demo-city", f"/regulators/dashboard/?period=quarter&quarter={today.year}-Q{q}"),
+             ("demo-city", f"/regulators/dashboard/banks/?period=quarter&quarter={today.year}-Q{q}"))
+for who, url in OPEN_URLS if OPEN_ONLY else (("demo-city", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
                  ("demo-district", "/api/v1/dashboard/?from=2026-07-01&to=2026-09-30"),
                  ("demo-city", "/regulators/dashboard/?period=quarter&quarter=2026-Q3"),
                  ("demo-officer", "/regulators/dashboard/?period=quarter&quarter=2026-Q3")):
     c = Client(SERVER_NAME="localhost")
     c.force_login(User.objects.get(username=who))
-    measure(f"{who} {url[:40]}", lambda c=c, url=url: c.get(url))
+    measure(f"{who} {url[:52]}", lambda c=c, url=url: c.get(url))

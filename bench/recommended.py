@@ -70,7 +70,9 @@ bank_user = User.objects.filter(role=Role.BANK_OFFICER, bank__status="admitted")
 if bank_user:
     c = Client(SERVER_NAME="localhost")
     c.force_login(bank_user)
-    for url in ["/regulators/recommended/", "/api/v1/recommended/", "/api/v1/recommended/?district=110108"]:
+    for url in ["/regulators/recommended/", "/api/v1/recommended/", "/api/v1/recommended/?district=110108",
+                "/api/v1/recommended/?page=300", "/regulators/recommended/?page=300",
+                "/api/v1/recommended/?page=600"]:
         times = []
         for _ in range(5):
             t = time.perf_counter()

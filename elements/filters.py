@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from identity.models import Enterprise
 from jingzhidai.filters import FilterSet as PortalFilterSet
 from jingzhidai.filters import IdFilter
 from jingzhidai.limits import CODE, SEARCH
@@ -100,3 +101,37 @@ class ImportBatchFilter(PortalFilterSet):
     class Meta:
         model = ImportBatch
         fields = ["feed", "status"]
+
+
+class EnterpriseProfileFilter(PortalFilterSet):
+    """Enterprises whose profile shows a distinction on `as_of` (today without it), and of those
+    whose quality credit holds then (`credit`): the list behind the regulators' figures, by the
+    profile rules' set-based form (selectors.distinction_held, quality_credit_holds)."""
+
+    as_of = django_filters.DateFilter(label=_("On"), method="filter_noop")
+    credit = django_filters.BooleanFilter(label=_("Quality credit holds"), method="filter_noop")
+    unit = django_filters.NumberFilter(label=_("Regulator unit"), field_name="regulator_unit_id")
+    q = django_filters.CharFilter(label=_("Enterprise name or code"), method="filter_q", max_length=SEARCH)
+
+    class Meta:
+        model = Enterprise
+        fields = ["as_of", "credit", "unit", "q"]
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(uscc=value.strip().upper()))
+
+    def filter_queryset(self, queryset):
+        from .selectors import distinction_held, quality_credit_holds, today
+
+        queryset = super().filter_queryset(queryset)
+        as_of = self.form.cleaned_data.get("as_of") or today()
+        queryset = queryset.filter(distinction_held(as_of))
+        credit = self.form.cleaned_data.get("credit")
+        if credit is True:
+            queryset = queryset.filter(quality_credit_holds(as_of))
+        elif credit is False:
+            queryset = queryset.exclude(quality_credit_holds(as_of))
+        return queryset

@@ -48,6 +48,16 @@ def lookback_floor(as_of: date) -> date:
     return date.fromordinal(add_years(as_of, -LOOKBACK_YEARS).toordinal() - 1)
 
 
+def earliest_counted(as_of: date) -> date:
+    """The earliest record date that counts on `as_of`: `counts_on(d, as_of)` holds exactly for
+    earliest_counted(as_of) <= d <= as_of (the bound of the set-based form of the rules, since
+    `last_day_counted` never decreases as d grows)."""
+    day = lookback_floor(as_of)
+    while last_day_counted(day) < as_of:
+        day += timedelta(days=1)
+    return day
+
+
 # --- serious illegal and dishonest list ------------------------------------------------------
 
 def serious_listing_ends(*, listed_on: date, removed_on: date | None, restricted_until: date | None) -> date:

@@ -2,10 +2,11 @@
 goes through `enterprises_with_profile_visible_to`, so when applications grants banks access
 under an enterprise's authorisation, it is added in one place."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from jingzhidai.dates import PLAUSIBLE_MAX, PLAUSIBLE_MIN
 from jingzhidai.errors import ApplicationError
 
 from . import rules
-from .choices import ListingKind, Nature, SpotCheckResult
+from .choices import ListingKind, Nature, SpotCheckResult, SpotCheckScope
 from .models import (
     ChangeEvent,
     Distinction,
@@ -323,6 +324,58 @@ def profiles_get(*, enterprise_ids, as_of: date | None = None, chunk: int = 2000
                                             spotchecks=rows.get("spotchecks", []),
                                             distinctions=rows.get("distinctions", []))
     return profiles
+
+
+# --- the same rules, set-based (for counts and lists over many enterprises) -----------------
+
+def _listings_counting(as_of):
+    """Listings that make credit fail on `as_of` (`_listing_reason`'s "counts"): every abnormal
+    listing in force; a serious one until `rules.serious_listing_ends` — three years after its
+    listing (the day it turns three no longer counts) or through a longer stated restriction."""
+    serious_from = rules.earliest_counted(as_of + timedelta(days=1))
+    return _listings(as_of).filter(Q(kind=ListingKind.ABNORMAL) | Q(listed_on__gte=serious_from)
+                                   | Q(restricted_until__gte=as_of))
+
+
+def _penalties_counting(as_of):
+    """Market-regulation penalties (or of no stated body) decided in the last 3 years, not annulled."""
+    return _penalties(as_of).filter(decided_on__gte=rules.earliest_counted(as_of)).exclude(market_regulation=False)
+
+
+def _spotchecks_counting(as_of):
+    """Failed national or Beijing spot checks whose window (from the production date, else the
+    check date) covers `as_of`, not annulled."""
+    return (_spotchecks(as_of).exclude(scope=SpotCheckScope.ELSEWHERE)
+            .alias(window_start=Coalesce("produced_on", "checked_on"))
+            .filter(window_start__gte=rules.earliest_counted(as_of), window_start__lte=as_of))
+
+
+def _distinctions_held(as_of):
+    """Distinctions a profile shows on `as_of` (`QualityProfile.distinction_codes`): in force,
+    of a type not retired by then, outside the credit category."""
+    not_retired = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
+    return _distinctions(as_of).exclude(element_type__category_id="credit").filter(
+        Q(element_type__retired_at__isnull=True) | Q(element_type__retired_at__gte=not_retired))
+
+
+def quality_credit_holds(as_of: date | None = None, enterprise=None):
+    """The set-based form of `profile_get(...).quality_credit.holds`: a condition on an
+    Enterprise queryset (or, with `enterprise`, on any queryset whose `enterprise` expression
+    leads to the USCC, e.g. OuterRef("enterprise_id")). Same rules (elements.rules), one query
+    whatever the number of enterprises; tests hold the two forms equal on every rule."""
+    as_of = as_of or today()
+    ent = enterprise if enterprise is not None else OuterRef("uscc")
+    return (~Exists(_listings_counting(as_of).filter(enterprise_id=ent))
+            & ~Exists(_penalties_counting(as_of).filter(enterprise_id=ent))
+            & ~Exists(_spotchecks_counting(as_of).filter(enterprise_id=ent)))
+
+
+def distinction_held(as_of: date | None = None, enterprise=None):
+    """The set-based form of "the profile shows at least one distinction"
+    (`bool(profile.distinction_codes())`), as `quality_credit_holds`."""
+    as_of = as_of or today()
+    ent = enterprise if enterprise is not None else OuterRef("uscc")
+    return Exists(_distinctions_held(as_of).filter(enterprise_id=ent))
 
 
 def _profile_build(uscc, as_of, categories, types, *, listings, penalties, spotchecks, distinctions) -> QualityProfile:

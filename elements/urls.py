@@ -6,6 +6,7 @@ app_name = "elements"
 
 urlpatterns = [
     path("enterprises/mine/profile/", views.my_profile, name="my_profile"),
+    path("enterprises/", views.EnterpriseProfileListView.as_view(), name="enterprise_profiles"),
     path("enterprises/<str:uscc>/profile/", views.ProfileView.as_view(), name="profile"),
     path("enterprises/<str:uscc>/distinctions/new/", views.DistinctionCreateView.as_view(), name="distinction_create"),
     path("records/distinctions/<int:pk>/revoke/", views.DistinctionRevokeView.as_view(), name="distinction_revoke"),

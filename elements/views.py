@@ -19,7 +19,14 @@ from jingzhidai.scoping import ScopedObjectMixin, get_visible_or_404
 from . import selectors, services
 from .api import rejects_csv_response
 from .choices import SYNC_FEEDS
-from .filters import DistinctionFilter, ImportBatchFilter, ListingFilter, PenaltyFilter, SpotCheckFilter
+from .filters import (
+    DistinctionFilter,
+    EnterpriseProfileFilter,
+    ImportBatchFilter,
+    ListingFilter,
+    PenaltyFilter,
+    SpotCheckFilter,
+)
 from .forms import (
     DistinctionForm,
     ElementTypeForm,
@@ -364,3 +371,18 @@ class DistinctionRevokeView(RecordActionView):
     def act(self, data):
         services.distinction_revoke(distinction=self.target, user=self.request.user, reason=data["reason"],
                                     revoked_on=data["revoked_on"])
+
+
+class EnterpriseProfileListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
+    """Enterprises with a profile (a distinction on the day) and whether their quality credit
+    holds, through the profile door: the list behind the regulators' enterprise figures."""
+
+    audit_object_type = "identity.enterprise"
+    audit_action = AuditAction.LIST
+    filterset_class = EnterpriseProfileFilter
+    template_name = "elements/enterprise_profile_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (selectors.enterprises_with_profile_visible_to(self.request.user).select_related("district")
+                .order_by("name", "uscc"))

@@ -33,6 +33,15 @@ NOT_ELIGIBLE_STATUSES = {
     RegistrationStatus.LIQUIDATING: _("It is in liquidation (清算): it may only carry on what the liquidation needs."),
     RegistrationStatus.STOPPED: _("It has stopped its business (停业)."),
 }
+
+
+def registration_ended(status: str) -> bool:
+    """Whether a registration status takes an enterprise out of the programme (revoked,
+    deregistered, moved out…): what `enterprise_check` says, for those who hold an enterprise
+    read earlier (the recommended list's monthly build)."""
+    return status in NOT_ELIGIBLE_STATUSES
+
+
 NOT_LEGAL_PERSON = {
     LegalForm.BRANCH: _("It is a branch (分公司), not an independent legal person: the head office applies."),
     LegalForm.SOLE_PROPRIETORSHIP: _("It is a sole proprietorship (个人独资企业), not an independent legal person."),
@@ -125,7 +134,7 @@ def enterprise_check(code: str = "", *, enterprise: Enterprise | None = None, ex
             message = NOT_LEGAL_PERSON[ent.legal_form]
             if message not in reasons:
                 reasons.append(message)
-        if ent.status in NOT_ELIGIBLE_STATUSES:
+        if registration_ended(ent.status):
             reasons.append(NOT_ELIGIBLE_STATUSES[ent.status])
     out.reasons = [str(r) for r in reasons]
     out.eligible = not out.reasons

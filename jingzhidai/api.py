@@ -105,6 +105,7 @@ class ScopedQuerysetMixin:
     # or download) by the roles in AUDIT_READ_ROLES are recorded in the audit trail (one insert
     # per request).
     audit_reads: frozenset = frozenset()
+    audit_also_roles: tuple = ()  # roles recorded besides AUDIT_READ_ROLES (audit.services.audit_read)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False) and self.queryset is not None:  # schema generation
@@ -135,7 +136,8 @@ class ScopedQuerysetMixin:
             action = {"list": AuditAction.LIST, "retrieve": AuditAction.READ}.get(self.action, AuditAction.EXPORT)
             queryset = self.get_queryset()
             field = self.lookup_url_kwarg or self.lookup_field
-            audit_read(request, object_type=queryset.model, object_id=self.kwargs.get(field, ""), action=action)
+            audit_read(request, object_type=queryset.model, object_id=self.kwargs.get(field, ""), action=action,
+                       also_roles=self.audit_also_roles)
         return response
 
 

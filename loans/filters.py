@@ -7,13 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.choices import Purpose
 from applications.filters import CodeChoiceFilter
 from banks.models import Product
 from identity.models import District
 from jingzhidai.filters import FilterSet as PortalFilterSet
 
 from .choices import NON_PERFORMING, Audience, Classification, LoanStatus, OverdueFilter, PositionFilter
-from .models import Loan, RiskAlert
+from .models import FundUseReport, Loan, RiskAlert
 from .selectors import LATE, loans_held_at
 from .workflow import OPEN
 
@@ -103,3 +104,18 @@ class RiskAlertFilter(PortalFilterSet):
         if value:
             return queryset.filter(acknowledged_at__isnull=False)
         return queryset.filter(audience=Audience.BANK, acknowledged_at__isnull=True)
+
+
+class FundUseReportFilter(PortalFilterSet):
+    """The fund-use reports behind the regulators' figure (regulators.metrics: by the report's
+    date, per purpose), under the same door as the loans."""
+
+    purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=Purpose.choices)
+    unit = django_filters.NumberFilter(label=_("Regulator unit"), field_name="loan__enterprise__regulator_unit_id")
+    bank = django_filters.NumberFilter(label=_("Bank"), field_name="loan__bank_id")
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = FundUseReport
+        fields = ["purpose", "unit", "bank", "date_from", "date_to"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.LoanListView.as_view(), name="list"),
     path("repayments/import/", views.RepaymentImportView.as_view(), name="repayment_import"),
     path("alerts/", views.AlertListView.as_view(), name="alerts"),
+    path("fund-use/", views.FundUseListView.as_view(), name="fund_use_list"),
     path("alerts/<int:pk>/", views.AlertDetailView.as_view(), name="alert_detail"),
     path("<int:pk>/", views.LoanDetailView.as_view(), name="detail"),
     path("<int:pk>/repayments/", views.RepaymentCreateView.as_view(), name="repayment_create"),

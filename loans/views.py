@@ -6,6 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +24,7 @@ from jingzhidai.scoping import get_visible_or_404
 
 from . import alerts, forms, selectors, services
 from .choices import LoanAction, RepaymentSource
-from .filters import LoanFilter, RiskAlertFilter
+from .filters import FundUseReportFilter, LoanFilter, RiskAlertFilter
 from .workflow import allowed_actions
 
 DESK = (Role.BANK_OFFICER, Role.BANK_APPROVER)
@@ -221,6 +222,26 @@ class FundUseFileView(AuditedReadMixin, LoginRequiredMixin, View):
         if not report.file:
             raise Http404
         return file_response(report.file.open("rb"), name=report.file_name, content_type=report.file_content_type)
+
+
+class FundUseListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
+    """Fund-use reports of the loans the caller sees (the list behind the regulators' figure)."""
+
+    audit_object_type = "loans.fundusereport"
+    audit_action = AuditAction.LIST
+
+    filterset_class = FundUseReportFilter
+    template_name = "loans/fund_use_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.fund_use_reports_visible_to(self.request.user).order_by("-date", "-id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_roles(self.request.user))
+        ctx["total"] = self.object_list.order_by().aggregate(s=Sum("amount"))["s"] or 0
+        return ctx
 
 
 class AlertListView(AuditedReadMixin, LoginRequiredMixin, FilterView):

@@ -48,12 +48,11 @@ Definitions (a figure belongs to the period by the date of its own event):
   shares by count and by balance.
 - open risk alerts: alerts for banks raised by the end and not acknowledged by then.
 - enterprises: holding at least one library distinction in force at the end ("with a
-  profile"), and of those, whose quality credit holds at the end (no listing, counted penalty
-  or failed spot check in force; the SQL form of elements.selectors.profile_get's rules, by the
-  check date); a bank's scope counts the enterprises that applied to it by the end.
+  profile"), and of those, whose quality credit holds at the end (elements.selectors'
+  quality_credit_holds: profile_get's rules in their set-based form); a bank's scope counts the
+  enterprises that applied to it by the end.
 """
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -61,7 +60,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Case,
     CharField,
     Count,
@@ -77,7 +75,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from applications.choices import Action, Purpose, Status
@@ -85,8 +83,8 @@ from applications.models import Application, Claim, Disbursement, HistoryEntry, 
 from applications.selectors import status_at
 from banks.choices import GuaranteeType
 from banks.models import Bank, LoanPrimeRate, Product
-from elements.choices import ListingKind, SpotCheckResult, SpotCheckScope
-from elements.models import Distinction, ElementCategory, ElementType, Listing, Penalty, SpotCheck
+from elements.models import ElementCategory, ElementType
+from elements.selectors import distinction_held, quality_credit_holds
 from identity.models import Enterprise, RegulatorUnit
 from jingzhidai.dates import add_months
 from loans.choices import NON_PERFORMING, Audience, LoanStatus
@@ -238,28 +236,43 @@ def _key(value):
     return value
 
 
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5); other databases compute medians in Python."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    allow_distinct = False
-
-
-def _duration(later: str, earlier: str):
-    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+def _day_span(later: str, earlier: str):
+    """Whole days from the local date of `earlier` to the local date of `later` (Asia/Shanghai):
+    what "days per stage" counts (submitted on Monday, accepted on Wednesday: 2 days)."""
+    tz = timezone.get_current_timezone()
+    return ExpressionWrapper(TruncDate(later, tzinfo=tz) - TruncDate(earlier, tzinfo=tz), output_field=DurationField())
 
 
-def _medians(qs, group_expr, later: str, earlier: str) -> dict:
-    """{group key: median days} of (later − earlier) over qs; one query."""
+def _histograms(qs, group_expr, later: str, earlier: str) -> dict:
+    """{group key: {whole days: how many}} of the span from `earlier` to `later` over qs: one
+    query. Histograms of the days of a period add up (their closed days are kept, see
+    `_kept_plus_live`) and give the period's exact median (`histogram_median`)."""
     qs = qs.filter(**{f"{later}__isnull": False, f"{earlier}__isnull": False})
-    if connection.vendor == "postgresql":
-        rows = qs.annotate(g=group_expr).values("g").annotate(m=Median(_duration(later, earlier))).values_list("g", "m")
-        return {_key(g): _days(m) for g, m in rows}
-    values = defaultdict(list)
-    for g, d in qs.annotate(g=group_expr, d=_duration(later, earlier)).values_list("g", "d"):
-        values[_key(g)].append(d.total_seconds() / 86400 if isinstance(d, timedelta) else d / 86_400_000_000)
-    return {g: _days(statistics.median(v)) for g, v in values.items()}
+    out = defaultdict(dict)
+    for g, span, n in (qs.annotate(g=group_expr, span=_day_span(later, earlier)).values("g", "span")
+                       .annotate(n=Count("pk")).values_list("g", "span", "n")):
+        days = span.days if isinstance(span, timedelta) else int(span)
+        out[_key(g)][days] = out[_key(g)].get(days, 0) + n
+    return dict(out)
+
+
+def histogram_median(histogram: dict) -> Decimal | None:
+    """The median of the values a histogram {value: how many} counts, as percentile_cont(0.5)
+    takes it (the mean of the two middle values when their number is even), one decimal; None
+    when empty."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    wanted, found, seen = ((n - 1) // 2, n // 2), [], 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        for i in wanted:
+            if seen <= i < seen + count:
+                found.append(value)
+        seen += count
+        if len(found) == 2:
+            break
+    return (Decimal(found[0] + found[1]) / 2).quantize(TENTH)
 
 
 def _lpr_case(field: str, rates: list):
@@ -309,18 +322,46 @@ def _flows(scope: Scope, period: Period, dimension: str | None, rates: list) -> 
     days (up to yesterday) are kept (figures_store: one or two queries while valid) and only
     today onwards is computed: every flow is a sum over events by their own date, so the two
     parts add up exactly."""
+    out = defaultdict(lambda: defaultdict(lambda: ZERO))
+    summed = _kept_plus_live(f"flows:{dimension}", scope, period,
+                             lambda sc, p: _plain(_flows_computed(sc, p, dimension, rates)))
+    for k, measures in summed.items():
+        for f, v in measures.items():
+            out[k][f] += v or ZERO
+    return out
+
+
+def _split(period: Period) -> tuple[Period, Period] | None:
+    """(closed days up to yesterday, today onwards) of an open period that began before today;
+    None for any other period."""
     today = timezone.localdate()
     if not (period.date_from < today <= period.date_to):
-        return _flows_computed(scope, period, dimension, rates)
-    closed, live = Period(period.date_from, today - timedelta(days=1)), Period(today, period.date_to)
-    kept = figures_store.stored(f"flows:{dimension}", scope, closed,
-                                lambda: _plain(_flows_computed(scope, closed, dimension, rates)))
-    out = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for part in (kept, _flows_computed(scope, live, dimension, rates)):
-        for k, measures in part.items():
-            for f, v in measures.items():
-                out[k][f] += v or ZERO
-    return out
+        return None
+    return Period(period.date_from, today - timedelta(days=1)), Period(today, period.date_to)
+
+
+def _add(a, b):
+    """The sum of two results of the same shape: nested dicts of numbers (a key missing on one
+    side counts as nothing there)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        a, b = a or {}, b or {}
+        return {k: _add(a.get(k), b.get(k)) for k in {*a, *b}}
+    if a is None or b is None:
+        return b if a is None else a
+    return a + b
+
+
+def _kept_plus_live(name: str, scope: Scope, period: Period, compute):
+    """compute(scope, period) for a result that is a sum over events by their own date (nested
+    dicts of numbers: counts, sums, duration histograms). For an open period that began before
+    today, the closed days are kept (figures_store, valid while no row dated in them arrives)
+    and only today onwards is computed from the base tables; the two parts add up exactly."""
+    parts = _split(period)
+    if parts is None:
+        return compute(scope, period)
+    closed, live = parts
+    kept = figures_store.stored(name, scope, closed, lambda: compute(scope, closed))
+    return _add(kept, compute(scope, live))
 
 
 def _counts(scope: Scope, period: Period) -> dict:
@@ -338,13 +379,7 @@ def _counts(scope: Scope, period: Period) -> dict:
 def _additive(name: str, scope: Scope, period: Period, compute) -> dict:
     """compute(scope, period) -> {name: number}, a sum over events by their own date; for an open
     period that began before today its closed days are kept (as `_flows` does)."""
-    today = timezone.localdate()
-    if not (period.date_from < today <= period.date_to):
-        return compute(scope, period)
-    closed, live = Period(period.date_from, today - timedelta(days=1)), Period(today, period.date_to)
-    kept = figures_store.stored(name, scope, closed, lambda: compute(scope, closed))
-    now = compute(scope, live)
-    return {k: kept[k] + now[k] for k in now}
+    return _kept_plus_live(name, scope, period, compute)
 
 
 def _plain(flows) -> dict:
@@ -476,15 +511,34 @@ def _total(rows: list[dict]) -> dict:
 
 def _status_at_end(scope, period) -> dict:
     """Applications submitted in the period by their status at its end: one query. An open
-    period ends today or later: the status at its end is the current one."""
+    period ends today or later: the status at its end is the current one. When it began before
+    today, the status at today's start of those submitted before is kept (figures_store) and
+    only the applications submitted or moved since are read (two queries)."""
+    counts = {s: 0 for s in Status.values if s != Status.DRAFT}
+
+    def add(status, n):
+        counts[status or Status.SUBMITTED] = counts.get(status or Status.SUBMITTED, 0) + n
+
     qs = _scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
+    parts = _split(period)
+    if parts is not None:
+        closed, live = parts
+        for status, n in figures_store.stored("status", scope, closed, lambda: _status_at_end(scope, closed)).items():
+            add(status, n)
+        moved = qs.filter(Q(submitted_at__gte=live.start) | Q(status_changed_at__gte=live.start))
+        for row in (moved.annotate(before=status_at(live.start), new=Case(When(submitted_at__gte=live.start,
+                                                                                then=Value(True)), default=Value(False)))
+                    .values("before", "status", "new").annotate(n=Count("id"))):
+            if not row["new"]:
+                add(row["before"], -row["n"])
+            add(row["status"], row["n"])
+        return counts
     if period.date_to >= timezone.localdate():
         qs = qs.annotate(s=F("status")).values("s").annotate(n=Count("id"))
     else:
         qs = qs.annotate(s=status_at(period.end)).values("s").annotate(n=Count("id"))
-    counts = {s: 0 for s in Status.values if s != Status.DRAFT}
     for row in qs:
-        counts[row["s"] or Status.SUBMITTED] = counts.get(row["s"] or Status.SUBMITTED, 0) + row["n"]
+        add(row["s"], row["n"])
     return counts
 
 
@@ -510,7 +564,13 @@ def _loans_at_end(scope, period, dimension: str | None = None) -> dict:
 
 def _loans_now(scope, dimension) -> dict:
     """An open period ends today or later: the position at its end is today's, which the loans
-    app keeps on each loan (balance, status and classification, written with their history)."""
+    app keeps on each loan (balance, status and classification, written with their history).
+    Kept while no disbursement, repayment, loan or loan history row is added (figures_store)."""
+    return figures_store.kept_while(f"loans_now:{dimension}", scope, figures_store.POSITION_TABLES,
+                                    lambda: _loans_now_computed(scope, dimension))
+
+
+def _loans_now_computed(scope, dimension) -> dict:
     # The loan carries its enterprise and bank: no join through the application for the scope.
     qs = _scoped(Loan.objects.order_by(), scope).filter(status__in=HELD, outstanding__gt=0)
     if dimension in ("product", "purpose"):
@@ -585,44 +645,72 @@ def _loan_figures(r) -> dict:
     }
 
 
-def _verification(scope, period, dimension=None) -> dict:
-    """{key: {asked, answered, overdue, median_days}}: two queries."""
-    end_day = period.date_to
-    qs = _scoped(VerificationRequest.objects.order_by(), scope, "application__").filter(_in("asked_at", period))
-    answered = Q(answered_at__isnull=False, answered_at__lt=period.end)
-    # Answered late, or still unanswered at the end with the due day passed.
+def _verification_counts(scope, period, dimension=None) -> dict:
+    """{key: {asked, answered, overdue}} of the requests asked in the period: one query. For an
+    open period that began before today, what was settled before today (asked; answered, and
+    answered late, before today) is kept, and only the requests asked today or still open or
+    answered today are read."""
+    base = _scoped(VerificationRequest.objects.order_by(), scope, "application__").filter(_in("asked_at", period))
     late_answer = Q(answered_at__isnull=False, answered_at__date__gt=F("due_on"))
-    late_open = (Q(answered_at__isnull=True) | Q(answered_at__gte=period.end)) & Q(due_on__lt=end_day)
     g = _dim(dimension, "application__", "asked_at")
-    out = {}
-    for row in qs.annotate(g=g).values("g").annotate(asked=Count("id"), answered=Count("id", filter=answered),
-                                                     overdue=Count("id", filter=late_answer | late_open)):
-        out[_key(row["g"])] = {"asked": row["asked"], "answered": row["answered"], "overdue": row["overdue"]}
-    turn = _scoped(VerificationRequest.objects.order_by(), scope, "application__").filter(_in("answered_at", period))
-    medians = _medians(turn, _dim(dimension, "application__", "answered_at"), "answered_at", "asked_at")
-    for k, m in medians.items():
-        out.setdefault(k, {"asked": 0, "answered": 0, "overdue": 0})["median_days"] = m
+
+    def count(qs, asked, answered, overdue):
+        rows = qs.annotate(g=g).values("g").annotate(asked=Count("id", filter=asked), answered=Count("id", filter=answered),
+                                                     overdue=Count("id", filter=overdue))
+        return {_key(r["g"]): {"asked": r["asked"], "answered": r["answered"], "overdue": r["overdue"]} for r in rows}
+
+    parts = _split(period)
+    if parts is None:
+        answered = Q(answered_at__isnull=False, answered_at__lt=period.end)
+        # Answered late, or still unanswered at the end with the due day passed.
+        late_open = (Q(answered_at__isnull=True) | Q(answered_at__gte=period.end)) & Q(due_on__lt=period.date_to)
+        return count(base, Q(pk__isnull=False), answered, late_answer | late_open)
+    closed, live = parts
+    settled = Q(answered_at__lt=live.start)
+    kept = figures_store.stored(f"verification:{dimension}", scope, closed, lambda: count(
+        _scoped(VerificationRequest.objects.order_by(), scope, "application__").filter(_in("asked_at", closed)),
+        Q(pk__isnull=False), settled, late_answer & settled))
+    # The period ends after today: nothing is answered after its end yet.
+    unsettled = base.filter(Q(asked_at__gte=live.start) | Q(answered_at__isnull=True) | Q(answered_at__gte=live.start))
+    now = count(unsettled, Q(asked_at__gte=live.start), Q(answered_at__isnull=False),
+                late_answer | Q(answered_at__isnull=True, due_on__lt=period.date_to))
+    return _add(kept, now)
+
+
+def _verification(scope, period, dimension=None) -> dict:
+    """{key: {asked, answered, overdue, median_days, overdue_share}}: two queries."""
+    out = _verification_counts(scope, period, dimension)
+    turns = _kept_plus_live(f"turnaround:{dimension}", scope, period, lambda sc, p: _histograms(
+        _scoped(VerificationRequest.objects.order_by(), sc, "application__").filter(_in("answered_at", p)),
+        _dim(dimension, "application__", "answered_at"), "answered_at", "asked_at"))
+    for k, histogram in turns.items():
+        out.setdefault(k, {"asked": 0, "answered": 0, "overdue": 0})["median_days"] = histogram_median(histogram)
     for v in out.values():
         v.setdefault("median_days", None)
         v["overdue_share"] = share(v["overdue"], v["asked"])
     return out
 
 
-def _stage_medians(scope, period, dimension=None) -> dict:
-    """{key: {submit_to_accept, accept_to_decision, decision_to_disbursement}}: three queries."""
+STAGES = {"submit_to_accept": ("accepted_at", "submitted_at"), "accept_to_decision": ("decided_at", "accepted_at"),
+          "decision_to_disbursement": ("disbursed_at", "decided_at")}
+
+
+def _stage_histograms(scope, period, dimension=None) -> dict:
+    """{stage: {key: {days: n}}} of the applications whose stage ended in the period: three queries."""
     apps = _scoped(Application.objects.order_by(), scope)
-    parts = {
-        "submit_to_accept": _medians(apps.filter(_in("accepted_at", period)), _dim(dimension, "", "accepted_at"),
-                                     "accepted_at", "submitted_at"),
-        "accept_to_decision": _medians(apps.filter(_in("decided_at", period)), _dim(dimension, "", "decided_at"),
-                                       "decided_at", "accepted_at"),
-        "decision_to_disbursement": _medians(apps.filter(_in("disbursed_at", period)),
-                                             _dim(dimension, "", "disbursed_at"), "disbursed_at", "decided_at"),
-    }
-    out = defaultdict(lambda: dict.fromkeys(parts))
-    for name, values in parts.items():
-        for k, m in values.items():
-            out[k][name] = m
+    return {name: _histograms(apps.filter(_in(later, period)), _dim(dimension, "", later), later, earlier)
+            for name, (later, earlier) in STAGES.items()}
+
+
+def _stage_medians(scope, period, dimension=None) -> dict:
+    """{key: {submit_to_accept, accept_to_decision, decision_to_disbursement}}: median whole days
+    of each stage ended in the period; three queries (an open period's closed days kept)."""
+    parts = _kept_plus_live(f"stages:{dimension}", scope, period,
+                            lambda sc, p: _stage_histograms(sc, p, dimension))
+    out = defaultdict(lambda: dict.fromkeys(STAGES))
+    for name, by_key in parts.items():
+        for k, histogram in by_key.items():
+            out[k][name] = histogram_median(histogram)
     return out
 
 
@@ -643,17 +731,34 @@ def _complaint_counts(scope, period, dimension=None) -> dict:
 
 
 def _accepted_of_received(scope, period, dimension=None) -> dict:
-    """Of the applications received (submitted) in the period, how many were accepted by its end."""
+    """Of the applications received (submitted) in the period, how many were accepted by its end.
+    For an open period that began before today, those submitted and accepted before today are
+    kept, and only the acceptances since today's start are read."""
+    parts = _split(period)
+    if parts is not None:
+        closed, live = parts
+        kept = figures_store.stored(f"accepted:{dimension}", scope, closed,
+                                    lambda: _accepted_of_received(scope, closed, dimension))
+        since = (_scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
+                 .filter(accepted_at__gte=live.start, accepted_at__lt=period.end)
+                 .annotate(g=_dim(dimension, "", "submitted_at")).values("g").annotate(n=Count("id")))
+        return _add(kept, {_key(r["g"]): r["n"] for r in since})
     qs = (_scoped(Application.objects.order_by(), scope).filter(_in("submitted_at", period))
           .annotate(g=_dim(dimension, "", "submitted_at")).values("g")
           .annotate(n=Count("id", filter=Q(accepted_at__lt=period.end))))
     return {_key(r["g"]): r["n"] for r in qs}
 
 
-def _fund_use(scope, period) -> dict:
+def _fund_use_sums(scope, period) -> dict:
     qs = (_scoped(FundUseReport.objects.order_by(), scope, "loan__application__")
           .filter(date__gte=period.date_from, date__lte=period.date_to).values("purpose").annotate(s=Sum("amount")))
-    sums = {r["purpose"]: r["s"] or ZERO for r in qs}
+    return {r["purpose"]: r["s"] or ZERO for r in qs}
+
+
+def _fund_use(scope, period) -> dict:
+    """Fund use reported in the period by purpose (by the report's date): one query, an open
+    period's closed days kept."""
+    sums = _kept_plus_live("fund_use", scope, period, _fund_use_sums)
     total = sum(sums.values(), ZERO)
     quality = sum((sums.get(p, ZERO) for p in QUALITY_PURPOSES), ZERO)
     return {"reported": _money(total), "quality": _money(quality), "quality_share": share(quality, total),
@@ -663,30 +768,26 @@ def _fund_use(scope, period) -> dict:
 
 def _enterprises(scope, period) -> dict:
     """Holding a distinction in force at the end, and of those, whose quality credit holds then:
-    one query."""
+    one query, by the library's own rules in their set-based form (elements.selectors). For an
+    open period (a closed one is kept whole), kept per scope and day while the library is
+    unchanged (and, for a bank, no application arrives): figures_store.kept_while, at most 26 hours."""
+    if period.date_to < timezone.localdate():
+        return _enterprises_counted(scope, period)
+    tables = figures_store.LIBRARY_TABLES + (("applications_application",) if scope.bank is not None else ())
+    return figures_store.kept_while(f"enterprises:{period.date_to}", scope, tables,
+                                    lambda: _enterprises_counted(scope, period))
+
+
+def _enterprises_counted(scope, period) -> dict:
     day = period.date_to
-    floor = add_months(day, -36)
-    ent = OuterRef("uscc")
-    holds = Distinction.objects.filter(enterprise_id=ent).filter(
-        Q(granted_on__isnull=True) | Q(granted_on__lte=day), Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
-    listed = Listing.objects.filter(enterprise_id=ent, listed_on__lte=day).filter(
-        Q(removed_on__isnull=True) | Q(removed_on__gt=day)).filter(
-        Q(kind=ListingKind.ABNORMAL) | Q(listed_on__gt=floor) | Q(restricted_until__gte=day))
-    penalised = Penalty.objects.filter(enterprise_id=ent, decided_on__gte=floor, decided_on__lte=day).filter(
-        Q(annulled_on__isnull=True) | Q(annulled_on__gt=day)).exclude(market_regulation=False)
-    failed = SpotCheck.objects.filter(enterprise_id=ent, result=SpotCheckResult.FAILED, checked_on__gte=floor,
-                                      checked_on__lte=day).filter(
-        Q(annulled_on__isnull=True) | Q(annulled_on__gt=day)).exclude(scope=SpotCheckScope.ELSEWHERE)
     qs = Enterprise.objects.order_by()
     if scope.unit is not None:
         qs = qs.filter(regulator_unit_id=scope.unit)
     if scope.bank is not None:
-        qs = qs.filter(Exists(Application.objects.filter(enterprise_id=ent, bank_id=scope.bank,
+        qs = qs.filter(Exists(Application.objects.filter(enterprise_id=OuterRef("uscc"), bank_id=scope.bank,
                                                          submitted_at__lt=period.end)))
-    qs = qs.filter(Exists(holds))
-    credit = ~Exists(listed) & ~Exists(penalised) & ~Exists(failed)
-    r = qs.aggregate(with_profile=Count("uscc"), quality_credit=Count("uscc", filter=credit))
+    qs = qs.filter(distinction_held(day))
+    r = qs.aggregate(with_profile=Count("uscc"), quality_credit=Count("uscc", filter=quality_credit_holds(day)))
     return {"with_profile": r["with_profile"] or 0, "quality_credit": r["quality_credit"] or 0,
             "quality_credit_share": share(r["quality_credit"] or 0, r["with_profile"] or 0)}
 
@@ -760,11 +861,13 @@ def _grouped_rows(scope: Scope, period: Period, dimension: str, rates: list) -> 
     verification = _verification(scope, period, dimension)
     loans = _loans_at_end(scope, period, dimension)
     alerts = _open_alerts(scope, period, dimension)
-    complaints_n = _complaint_counts(scope, period, dimension)
+    complaints_n = _kept_plus_live(f"complaints:{dimension}", scope, period,
+                                   lambda sc, p: _complaint_counts(sc, p, dimension))
     accepted = _accepted_of_received(scope, period, dimension)
-    contracted = {r["g"]: r for r in _scoped(Application.objects.order_by(), scope).filter(
-        contract__signed_on__gte=period.date_from, contract__signed_on__lte=period.date_to)
-        .annotate(g=_dim(dimension)).values("g").annotate(n=Count("id"), s=Sum("contract__amount"))}
+    contracted = _kept_plus_live(f"contracted:{dimension}", scope, period, lambda sc, p: {
+        r["g"]: {"n": r["n"], "s": r["s"]} for r in _scoped(Application.objects.order_by(), sc).filter(
+            contract__signed_on__gte=p.date_from, contract__signed_on__lte=p.date_to)
+        .annotate(g=_dim(dimension)).values("g").annotate(n=Count("id"), s=Sum("contract__amount"))})
     keys = set(flows) | set(stages) | set(verification) | set(loans) | set(alerts) | set(complaints_n)
     keys.discard(None)
     out = {}

@@ -15,7 +15,7 @@ from applications.filters import VerificationRequestFilter
 from applications.services import verification_answer_open, verification_request_answer
 from audit.models import AuditAction
 from audit.views import AuditedReadMixin
-from identity.choices import Role
+from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
 from jingzhidai.scoping import get_visible_or_404
@@ -24,7 +24,10 @@ from .forms import AnswerForm
 
 
 class InboxView(RoleRequiredMixin, FilterView):
-    roles = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN)
+    """The district's inbox; the bureau's and admins' view of all requests; a bank's own
+    requests (sent and answered: the list behind its verification figures)."""
+
+    roles = (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN, *BANK_ROLES)
     filterset_class = VerificationRequestFilter
     template_name = "regulators/verificationrequest_list.html"
     paginate_by = 50

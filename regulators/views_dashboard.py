@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from applications.choices import Status
+from audit.models import AuditAction
+from audit.services import audit_read
 from banks.models import Bank
-from identity.choices import Role
+from identity.choices import BANK_ROLES
 from identity.models import RegulatorUnit
 from identity.selectors import role_of
 
@@ -101,14 +103,32 @@ class Drill:
         q.update(open_on=self.period.date_to.isoformat())
         return f"{reverse('loans:alerts')}?{urlencode(q)}"
 
-    def requests(self, late=None) -> str | None:
-        if self.role not in (Role.DISTRICT_REGULATOR, Role.CITY_REGULATOR, Role.PLATFORM_ADMIN):
-            return None
+    def requests(self, late=None, answered=None) -> str:
         q = self._base()
         q.update(asked_from=self.period.date_from.isoformat(), asked_to=self.period.date_to.isoformat())
         if late is not None:
             q["late_at_end"] = "true" if late else "false"
+        if answered is not None:
+            q["answered_at_end"] = "true" if answered else "false"
         return f"{reverse('regulators:inbox')}?{urlencode(q)}"
+
+    def fund_use(self, purpose=None) -> str:
+        q = self._base()
+        q.update(date_from=self.period.date_from.isoformat(), date_to=self.period.date_to.isoformat())
+        if purpose:
+            q["purpose"] = purpose
+        return f"{reverse('loans:fund_use_list')}?{urlencode(q)}"
+
+    def enterprises(self, credit=None) -> str | None:
+        """Banks see no list of profiles (only under an enterprise's authorisation)."""
+        if self.role in BANK_ROLES or self.scope.bank is not None:
+            return None
+        q = {"as_of": self.period.date_to.isoformat()}
+        if self.scope.unit is not None:
+            q["unit"] = self.scope.unit
+        if credit is not None:
+            q["credit"] = "true" if credit else "false"
+        return f"{reverse('elements:enterprise_profiles')}?{urlencode(q)}"
 
 
 DIMENSION_FILTER = {"bank": "bank", "unit": "unit", "product": "product", "purpose": "purpose",
@@ -254,7 +274,11 @@ class DashboardView(_DashboardBase):
                        "credit": drill.apps("approved", guarantee="credit"),
                        "loans": drill.loans("held"), "overdue": drill.loans("overdue"), "npl": drill.loans("npl"),
                        "alerts": drill.alerts(), "requests": drill.requests(), "late": drill.requests(late=True),
+                       "answered": drill.requests(answered=True), "fund_use": drill.fund_use(),
+                       "with_profile": drill.enterprises(), "quality_credit": drill.enterprises(credit=True),
                    })
+        for r in figures["fund_use"]["by_purpose"]:
+            r["url"] = drill.fund_use(r["key"])
         return render(request, self.template_name, ctx)
 
 
@@ -273,18 +297,30 @@ class BankEvaluationView(_DashboardBase):
             tables = excel.bank_tables(rows, average=average, complaints=reasons)
             if export not in tables:
                 raise Http404
+            if export == "complaints":
+                _audit_complaints(request, AuditAction.EXPORT)
             return _excel_response(excel.workbook([tables[export]]), f"banks-{export}-{period.date_from}-{period.date_to}")
         for r in rows:
             d = Drill(request.user, metrics.Scope(unit=scope.unit, bank=r["key"]), period)
             r["url_received"] = d.apps("submitted")
             r["url_approved"] = d.apps("approved")
             r["url_complaints"] = d.apps("complaint")
+            r["url_asked"] = d.requests()
+            r["url_answered"] = d.requests(answered=True)
+        if reasons:
+            _audit_complaints(request, AuditAction.LIST)
         ctx = self.context(request, kind, period, scope, error)
         ctx.update(rows=rows, average=average, complaints=reasons,
                    chart={"chart-banks": {"type": "bar", "labels": [r["label"] for r in rows], "datasets": [
                        {"label": _("Approval rate (%)"), "data": [_float(r["approval_rate"]) for r in rows]},
                        {"label": _("Acceptance rate (%)"), "data": [_float(r["acceptance_rate"]) for r in rows]}]}})
         return render(request, self.template_name, ctx)
+
+
+def _audit_complaints(request, action):
+    """The complaint rows name enterprises and the reasons given to them: a read of enterprise data,
+    recorded as the other lists record theirs (audit.services.audit_read)."""
+    audit_read(request, object_type="applications.historyentry", action=action)
 
 
 class PolicyEffectView(_DashboardBase):

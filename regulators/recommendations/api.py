@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banks.models import Product
-from jingzhidai.api import ScopedQuerysetMixin, inline_choice
+from identity.choices import BANK_ROLES
+from jingzhidai.api import DeferredJoinPagination, ScopedQuerysetMixin, inline_choice
 from jingzhidai.limits import NOTE
 from jingzhidai.scoping import get_visible_or_404
 
@@ -87,10 +88,14 @@ class RecommendedViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     scope = staticmethod(selectors.recommended_entries_visible_to)
     serializer_class = EntrySerializer
     queryset = RecommendedEntry.objects.none()
-    audit_reads = frozenset({"list", "retrieve"})  # regulators' reads of enterprises' summaries
+    audit_reads = frozenset({"list", "retrieve"})  # reads of enterprises' summaries: regulators' and banks'
+    audit_also_roles = BANK_ROLES
+
+    pagination_class = DeferredJoinPagination  # deep pages and a bounded count (jingzhidai/paging.py)
 
     def scoped(self, queryset):
         district = self.request.query_params.get("district", "") if self.action == "list" else ""
+        queryset = queryset.order_by(*selectors.LIST_ORDER)
         return queryset.filter(district_id=district[:6]) if district else queryset
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from elements.selectors import profiles_get
 from identity.choices import Role
 from identity.selectors import role_of
+from identity.services import registration_ended
 from jingzhidai.errors import ApplicationError
 
 from .models import RecommendationConsent, RecommendedEntry, RecommendedList
@@ -21,8 +22,9 @@ def _summary(profile) -> list[dict]:
 
 @transaction.atomic
 def recommended_list_build(*, user=None, as_of=None) -> RecommendedList:
-    """A new dated snapshot: every enterprise with consent in force whose quality credit holds on
-    `as_of` (default today) and who holds at least one distinction, with its five-category
+    """A new dated snapshot: every enterprise with consent in force, whose registration is still in
+    force (identity.services.registration_ended), whose quality credit holds on `as_of` (default
+    today) and who holds at least one distinction, with its five-category
     summary. Profiles come from `elements.selectors.profiles_get` (the library's rules, a few
     queries per 2,000 enterprises); `user` None is the monthly beat job, otherwise the
     municipal bureau on demand."""
@@ -32,7 +34,8 @@ def recommended_list_build(*, user=None, as_of=None) -> RecommendedList:
     as_of = as_of or timezone.localdate()
     snapshot = RecommendedList.objects.create(month=as_of.replace(day=1), as_of=as_of, built_by=user)
     consents = RecommendationConsent.objects.filter(ended_at__isnull=True).order_by("pk").values(
-        "pk", "enterprise_id", "enterprise__name", "enterprise__district_id", "enterprise__industry")
+        "pk", "enterprise_id", "enterprise__name", "enterprise__district_id", "enterprise__industry",
+        "enterprise__status")
     opted_in = listed = 0
     chunk = []
 
@@ -41,6 +44,8 @@ def recommended_list_build(*, user=None, as_of=None) -> RecommendedList:
         profiles = profiles_get(enterprise_ids=[c["enterprise_id"] for c in chunk], as_of=as_of)
         rows = []
         for c in chunk:
+            if registration_ended(c["enterprise__status"]):
+                continue  # deregistered, revoked, moved out…: out of the programme, whatever it consented to
             profile = profiles[c["enterprise_id"]]
             held = profile.distinction_codes()
             if not profile.quality_credit.holds or not held:

@@ -32,6 +32,10 @@ def recommended_lists_visible_to(user) -> QuerySet[RecommendedList]:
     return RecommendedList.objects.none()
 
 
+# The list's order, which the index recommended_entry_order serves (snapshot, district, name, id).
+LIST_ORDER = ("district_id", "enterprise_name", "id")
+
+
 def _entries(list_id):
     return RecommendedEntry.objects.select_related("district", "snapshot").filter(
         snapshot_id=list_id, consent__ended_at__isnull=True)

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from audit.models import AuditAction
 from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.models import District
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
 from . import selectors, services
@@ -51,6 +53,8 @@ class MyRecommendationView(RoleRequiredMixin, View):
 class RecommendedListView(AuditedReadMixin, RoleRequiredMixin, View):
     roles = LIST_ROLES
     audit_object_type = "regulators.recommendedentry"
+    audit_action = AuditAction.LIST
+    audit_also_roles = BANK_ROLES  # banks read enterprises' summaries here: recorded like regulators' reads
 
     def get(self, request):
         user = request.user
@@ -61,9 +65,11 @@ class RecommendedListView(AuditedReadMixin, RoleRequiredMixin, View):
         district = request.GET.get("district", "")
         if district:
             qs = qs.filter(district_id=district)
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        # Deep pages: the page's ids from the narrow, index-ordered query, then those rows only;
+        # the count exact up to a bound (jingzhidai/paging.py, as the applications list).
+        page = DeferredJoinPaginator(qs.order_by(*selectors.LIST_ORDER), 50).get_page(request.GET.get("page"))
         return render(request, "regulators/recommendations/list.html", {
-            "current": current, "page_obj": page, "object_list": page.object_list,
+            "current": current, "page_obj": page, "object_list": page.object_list, "paginator": page.paginator,
             "is_paginated": page.has_other_pages(), "districts": District.objects.order_by("code"),
             "district": district, "may_build": user.role == Role.CITY_REGULATOR,
             "snapshots": selectors.recommended_lists_visible_to(user)[:12]})
@@ -86,6 +92,7 @@ class RecommendedEntryView(AuditedReadMixin, RoleRequiredMixin, View):
     template_name = "regulators/recommendations/entry.html"
     audit_object_type = "regulators.recommendedentry"
     audit_object_kwarg = "pk"
+    audit_also_roles = BANK_ROLES
 
     def _render(self, request, entry, form=None, status=200):
         user = request.user

@@ -205,3 +205,22 @@ def test_an_open_period_adds_its_kept_closed_days_to_today(q3, world):
     f = metrics.dashboard(Scope(), period)
     assert f["applications"]["submitted"] == 6  # A1, A2, A3, A4, A7 in Q3 (kept), one today (A5 was June)
     assert f["applications"]["by_status"]["under_review"] >= 1  # A4's current status
+
+
+def test_quality_credit_figure_follows_the_profile_rules(q3):
+    """The credit figure is the profile's answer (elements' set-based form), the production-date
+    window of a spot check included: a product made more than 3 years before the period's end
+    no longer counts although it was checked less than 3 years before."""
+    from elements.models import SpotCheck
+    from elements.selectors import profiles_get
+    from identity.models import Enterprise
+
+    SpotCheck.objects.create(enterprise=q3.a1.enterprise, key="t-spot-1", content_hash="x", level="municipal",
+                             product="电线", checked_on=date(2024, 6, 1), produced_on=date(2023, 8, 1),
+                             result="failed", scope="beijing", source="manual")
+    f = metrics.dashboard(Scope(), PERIOD)["enterprises"]
+    ids = list(Enterprise.objects.values_list("uscc", flat=True))
+    profiles = profiles_get(enterprise_ids=ids, as_of=PERIOD.date_to)
+    with_profile = [p for p in profiles.values() if p.distinction_codes()]
+    assert f["with_profile"] == len(with_profile) == 2
+    assert f["quality_credit"] == sum(p.quality_credit.holds for p in with_profile) == 1

@@ -279,3 +279,67 @@ def test_regulators_reads_of_the_list_are_audited(world, listed):
     rows = AuditEvent.objects.filter(object_type="regulators.recommendedentry")
     assert sorted(rows.values_list("user_id", flat=True)) == sorted([world.city.pk, world.district.pk, world.city.pk])
     assert rows.filter(object_id=str(entry.pk)).count() == 1
+
+
+def test_banks_reads_of_the_list_are_audited_like_the_regulators(world, listed):
+    from audit.models import AuditAction, AuditEvent
+
+    entry = listed.entries.get()
+    assert client_for(world, "officer").get(reverse("regulators:recommended_list")).status_code == 200
+    assert client_for(world, "officer").get(reverse("regulators:recommended_entry", args=[entry.pk])).status_code == 200
+    api = client_for(world, "bank_admin", api=True)
+    assert api.get(reverse("api:recommended-list")).status_code == 200
+    assert api.get(reverse("api:recommended-detail", args=[entry.pk])).status_code == 200
+    rows = AuditEvent.objects.filter(object_type="regulators.recommendedentry").order_by("id")
+    assert [(r.user_id, r.action, r.object_id) for r in rows] == [
+        (world.officer.pk, AuditAction.LIST, ""), (world.officer.pk, AuditAction.READ, str(entry.pk)),
+        (world.bank_admin.pk, AuditAction.LIST, ""), (world.bank_admin.pk, AuditAction.READ, str(entry.pk))]
+    assert all(r.organization and r.request_id for r in rows)
+    # the enterprise reading its own invitations is not a read of others' data
+    client_for(world, "enterprise").get(reverse("regulators:invitation_list"))
+    assert AuditEvent.objects.filter(user_id=world.enterprise.pk).count() == 0
+
+
+@pytest.mark.parametrize("status,listed_after", [("deregistered", False), ("revoked", False), ("moved_out", False),
+                                                 ("liquidating", False), ("operating", True), ("existing", True)])
+def test_the_build_rechecks_the_registration_status(world, listed, status, listed_after):
+    """An enterprise that opted in while in business and was deregistered (or its licence revoked)
+    since is not listed at the next build, though its consent and its profile still hold."""
+    from identity.models import Enterprise
+
+    assert listed.entries.filter(enterprise=world.ent).exists()
+    Enterprise.objects.filter(pk=world.ent.pk).update(status=status)
+    again = services.recommended_list_build(user=world.city)
+    assert again.entries.filter(enterprise=world.ent).exists() is listed_after
+    assert again.opted_in == 1 and again.entries_count == int(listed_after)
+    assert profile_get(enterprise=world.ent).quality_credit.holds
+
+
+def test_deep_pages_walk_the_list_once_in_order_with_a_bounded_count(world, listed, monkeypatch):
+    """Pages as the applications list pages (jingzhidai/paging.py): the ids of a page from the
+    narrow ordered query, the count exact up to a bound and estimated above it."""
+    from jingzhidai import paging
+
+    for _ in range(11):
+        ent = EnterpriseFactory()
+        distinguish(ent, world.district)
+        services.recommendation_opt_in(user=UserFactory(role=Role.ENTERPRISE, enterprise=ent))
+    snapshot = services.recommended_list_build()
+    expected = list(snapshot.entries.order_by("district_id", "enterprise_name", "id").values_list("pk", flat=True))
+    assert len(expected) == 12
+    api = client_for(world, "officer", api=True)
+    seen, page = [], 1
+    while True:
+        body = api.get(reverse("api:recommended-list"), {"page": page, "page_size": 5}).json()
+        assert body["count"] == 12 and body["count_estimated"] is False
+        seen += [e["id"] for e in body["results"]]
+        if not body["next"]:
+            break
+        page += 1
+    assert seen == expected and page == 3
+    monkeypatch.setattr(paging, "COUNT_BOUND", 4)
+    body = api.get(reverse("api:recommended-list"), {"page": 3, "page_size": 5}).json()
+    assert body["count_estimated"] is True and [e["id"] for e in body["results"]] == expected[10:]
+    assert body["next"] is None
+    html = client_for(world, "officer").get(reverse("regulators:recommended_list"), {"page": 1})
+    assert html.status_code == 200 and html.context["paginator"].count_estimated is True
