@@ -133,7 +133,12 @@ class Application(models.Model):
 
     @property
     def number(self) -> str:
-        return f"JZD-{self.created_at:%Y}-{self.pk:06d}" if self.pk else "—"
+        return self.number_of(self.pk, self.created_at)
+
+    @staticmethod
+    def number_of(pk, created_at) -> str:
+        """The application number, also for list rows read as values (api.ApplicationSerializer)."""
+        return f"JZD-{created_at:%Y}-{pk:06d}" if pk else "—"
 
     @property
     def is_waiting(self) -> bool:

@@ -2,6 +2,8 @@
 row, and pages taken by id first (jingzhidai/paging.py), in the list's order, at a constant
 number of queries whatever the page."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -86,3 +88,32 @@ def test_count_within_the_bound_is_exact(world, grown):
     body = client_for(world, "officer", api=True).get("/api/v1/applications/").json()
     assert body["count_estimated"] is False
     assert body["count"] == selectors.application_list(world.officer).count()
+
+
+@pytest.mark.parametrize("who", ["officer", "enterprise", "district", "city", "admin"])
+def test_list_rows_are_the_serializers_json_of_each_application(world, grown, who):
+    """The list reads rows as values (RowSerializerMixin); each row is exactly what the serializer
+    gives for the application itself (contract, disbursed total, authorisation, actions, and
+    the proposal notes only for bank staff)."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from applications.api import ApplicationSerializer
+
+    user = world.users[who]
+    client = client_for(world, who, api=True)
+    rows, url = [], "/api/v1/applications/?page_size=200"
+    while url:
+        body = client.get(url).json()
+        rows += body["results"]
+        url = body["next"]
+    assert len(rows) == selectors.application_list(user).count() > 0
+    request = Request(APIRequestFactory().get("/"))
+    request.user = user
+    apps = {a.pk: a for a in selectors.application_list(user)}
+    expected = [ApplicationSerializer(apps[row["id"]], context={"request": request}).data for row in rows]
+    assert json.loads(json.dumps(expected)) == rows
+    if who in ("officer", "district", "city", "admin"):
+        assert any(r["contract"] for r in rows) and any(r["contract"] is None for r in rows)
+        assert any(r["disbursed_total"] for r in rows)
+    assert ("proposal_notes" in rows[0]) == (who == "officer")
