@@ -1,0 +1,53 @@
+"""The loan book at scale (issue 10): pages taken by id first (jingzhidai/paging.py), rows read
+as values with exactly the serializer's JSON, and a search that finds the matching enterprises
+and contracts first."""
+
+import json
+
+import pytest
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from loans import selectors
+from loans.api import LoanSerializer
+from tests.helpers import client_for
+
+from .conftest import make_loan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("who", ["officer", "enterprise", "district", "city"])
+def test_loan_book_rows_are_the_serializers_json_of_each_loan(world, flow, who):
+    make_loan(world, flow, days_ago=40, number="HT-ROW-1")
+    make_loan(world, flow, days_ago=10, disburse=None)
+    user = world.users[who]
+    body = client_for(world, who, api=True).get("/api/v1/loans/").json()
+    assert body["count"] == 2 and body["count_estimated"] is False
+    request = Request(APIRequestFactory().get("/"))
+    request.user = user
+    loans = {loan.pk: loan for loan in selectors.loan_list(user)}
+    expected = [LoanSerializer(loans[row["id"]], context={"request": request}).data for row in body["results"]]
+    assert json.loads(json.dumps(expected)) == body["results"]
+    assert [r["id"] for r in body["results"]] == list(selectors.loan_list(user).values_list("pk", flat=True))
+    assert ("classification" in body["results"][0]) == (who != "enterprise")
+
+
+@pytest.mark.parametrize("few", [200, 0])  # 0: every search takes the path for many matches
+def test_loan_book_search_by_name_code_and_contract_number(world, flow, monkeypatch, few):
+    monkeypatch.setattr("loans.filters.SEARCH_FEW", few)
+    a = make_loan(world, flow, days_ago=40, number="HT-ALPHA-1")
+    b = make_loan(world, flow, days_ago=10, number="HT-BETA-2")
+    api, html = client_for(world, "officer", api=True), client_for(world, "officer")
+
+    def found(q):
+        ids = {r["id"] for r in api.get("/api/v1/loans/", {"q": q}).json()["results"]}
+        assert ids == {loan.pk for loan in html.get("/loans/", {"q": q}).context["object_list"]}
+        return ids
+
+    assert found("alpha-1") == {a.pk}  # contract number, any case
+    assert found(world.ent.name[1:3]) == {a.pk, b.pk}  # part of the name
+    assert found(world.ent.uscc[:8].lower()) == {a.pk, b.pk}  # the start of the code
+    assert found("no-such-thing") == set()
+    # Contract numbers from three characters (a trigram index finds them).
+    assert found("HT") == set()
