@@ -382,6 +382,7 @@ class RiskAlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
     scope = staticmethod(selectors.risk_alerts_visible_to)
     serializer_class = RiskAlertSerializer
     filterset_class = RiskAlertFilter
+    pagination_class = DeferredJoinPagination
     queryset = RiskAlert.objects.none()
     audit_reads = frozenset({"list", "retrieve"})
 

@@ -263,6 +263,8 @@ class RiskAlert(models.Model):
         verbose_name = _("risk alert")
         verbose_name_plural = _("risk alerts")
         indexes = [models.Index(fields=["bank", "acknowledged_at"]), models.Index(fields=["regulator_unit", "id"]),
+                   # The bank's alert inbox in its order (its pages walk it, jingzhidai/paging.py).
+                   models.Index(fields=["bank", "-created_at", "-id"], name="risk_alert_bank_inbox"),
                    models.Index(fields=["enterprise", "id"])]
         constraints = [
             models.UniqueConstraint(fields=["event", "application"], condition=models.Q(audience="bank"),

@@ -234,6 +234,7 @@ class AlertListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     filterset_class = RiskAlertFilter
     template_name = "loans/alert_list.html"
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return selectors.risk_alerts_visible_to(self.request.user).order_by("-created_at", "-id")

@@ -117,3 +117,29 @@ def test_list_rows_are_the_serializers_json_of_each_application(world, grown, wh
         assert any(r["contract"] for r in rows) and any(r["contract"] is None for r in rows)
         assert any(r["disbursed_total"] for r in rows)
     assert ("proposal_notes" in rows[0]) == (who == "officer")
+
+
+# Queries per page, pinned (issue 10): whatever the page, the same number; any query more is a
+# decision to take here. API clients are authenticated without a session (force_authenticate);
+# HTML pages read the session and the user, the menu's counters and the filter's choices.
+LIST_QUERIES = [
+    ("officer", True, "/api/v1/applications/", {}, 3),
+    ("officer", True, "/api/v1/applications/", {"page": 2, "page_size": 7}, 3),
+    ("officer", True, "/api/v1/applications/", {"status": "under_review"}, 3),
+    ("officer", True, "/api/v1/applications/", {"district": "110108"}, 4),
+    ("officer", True, "/api/v1/applications/", {"q": "北京"}, 3),
+    ("enterprise", True, "/api/v1/applications/", {}, 3),
+    ("district", True, "/api/v1/applications/", {}, 4),
+    ("officer", False, "/applications/", {}, 11),
+    ("officer", False, "/applications/", {"status": "under_review", "page": 1}, 11),
+    ("district", False, "/applications/", {}, 9),
+]
+
+
+@pytest.mark.parametrize("who,api,url,params,expected", LIST_QUERIES)
+def test_list_pages_run_a_pinned_number_of_queries(world, grown, who, api, url, params, expected):
+    client = client_for(world, who, api=api)
+    client.get(url, params)  # a first request may fill caches (the session, the menu)
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(url, params).status_code == 200
+    assert len(q.captured_queries) == expected, [x["sql"][:120] for x in q.captured_queries]

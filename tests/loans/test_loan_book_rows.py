@@ -51,3 +51,33 @@ def test_loan_book_search_by_name_code_and_contract_number(world, flow, monkeypa
     assert found("no-such-thing") == set()
     # Contract numbers from three characters (a trigram index finds them).
     assert found("HT") == set()
+
+
+# Queries per page, pinned (issue 10); see tests/applications/test_list_pages.py.
+LIST_QUERIES = [
+    ("officer", True, "/api/v1/loans/", {}, 3),
+    ("officer", True, "/api/v1/loans/", {"page": 2, "page_size": 1}, 3),
+    ("officer", True, "/api/v1/loans/", {"q": "HT-ALPHA"}, 5),  # + the matching enterprises, contracts
+    ("officer", True, "/api/v1/loans/", {"q": "北京"}, 4),  # + the matching enterprises
+    ("officer", False, "/loans/", {}, 12),
+    ("officer", False, "/loans/", {"overdue": "any", "classification": "loss"}, 11),  # an empty page: no rows read
+    ("district", False, "/loans/", {"district": "110108"}, 11),
+    ("officer", True, "/api/v1/risk-alerts/", {}, 2),  # no alerts: count only
+    ("officer", False, "/loans/alerts/", {}, 5),
+    ("district", False, "/regulators/verification-requests/", {}, 5),
+    ("district", True, "/api/v1/verification-requests/", {}, 3),
+]
+
+
+@pytest.mark.parametrize("who,api,url,params,expected", LIST_QUERIES)
+def test_list_pages_run_a_pinned_number_of_queries(world, flow, who, api, url, params, expected):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_loan(world, flow, days_ago=40, number="HT-ALPHA-1")
+    make_loan(world, flow, days_ago=10, number="HT-BETA-2")
+    client = client_for(world, who, api=api)
+    client.get(url, params)  # a first request may fill caches (the session, the menu)
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(url, params).status_code == 200
+    assert len(q.captured_queries) == expected, [x["sql"][:120] for x in q.captured_queries]
