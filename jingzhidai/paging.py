@@ -90,7 +90,8 @@ class DeferredJoinPaginator(Paginator):
             rows = {}
         elif self.values:
             pk = self.object_list.model._meta.pk.attname
-            rows = {row[pk]: row for row in self.object_list.filter(pk__in=ids).values(*self.values)}
+            values = self.values if pk in self.values else [*self.values, pk]
+            rows = {row[pk]: row for row in self.object_list.filter(pk__in=ids).values(*values)}
         else:
             rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids)}
         # In the order of the ids (a row that changed in between keeps its place on this page).
