@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from banks.choices import GuaranteeType
 from banks.models import Product
 from identity.models import District
+from identity.selectors import enterprises_matching
 from jingzhidai.filters import FilterSet as PortalFilterSet
 from jingzhidai.limits import SEARCH
 
@@ -86,8 +87,7 @@ class ApplicationFilter(PortalFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(enterprise__name__icontains=value) | queryset.filter(
-            enterprise__uscc__istartswith=value)
+        return queryset.filter(enterprise_id__in=enterprises_matching(value))
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_stage and filter_status_at_end

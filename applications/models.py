@@ -133,7 +133,12 @@ class Application(models.Model):
 
     @property
     def number(self) -> str:
-        return f"JZD-{self.created_at:%Y}-{self.pk:06d}" if self.pk else "—"
+        return self.number_of(self.pk, self.created_at)
+
+    @staticmethod
+    def number_of(pk, created_at) -> str:
+        """The application number, also for list rows read as values (api.ApplicationSerializer)."""
+        return f"JZD-{created_at:%Y}-{pk:06d}" if pk else "—"
 
     @property
     def is_waiting(self) -> bool:
@@ -343,6 +348,13 @@ class Disbursement(models.Model):
         return f"{self.contract_id} {self.amount} {self.date}"
 
 
+def open_first():
+    """The regulators' inbox order's first key (selectors.verification_inbox): open requests (0)
+    before answered ones (1). One expression for the order and for the index that serves it."""
+    return models.Case(models.When(status=VerificationStatus.OPEN, then=models.Value(0)), default=models.Value(1),
+                       output_field=models.IntegerField())
+
+
 class VerificationRequest(models.Model):
     """A bank asks the enterprise's competent regulator unit to confirm a claim the library
     lacks (notice §四 (二)). A confirmed claim becomes a library record with that provenance."""
@@ -380,7 +392,12 @@ class VerificationRequest(models.Model):
         ordering = ["-asked_at", "-id"]
         verbose_name = _("verification request")
         verbose_name_plural = _("verification requests")
-        indexes = [models.Index(fields=["regulator_unit", "status", "due_on"])]
+        indexes = [models.Index(fields=["regulator_unit", "status", "due_on"]),
+                   # The lists' orders, which their pages walk (jingzhidai/paging.py): the API's per
+                   # regulator unit, and the inbox's (open first, earliest due first).
+                   models.Index(fields=["regulator_unit", "-asked_at", "-id"], name="verification_unit_list"),
+                   models.Index(models.F("regulator_unit"), open_first(), models.F("due_on"), models.F("id"),
+                                name="verification_unit_inbox")]
         constraints = [models.UniqueConstraint(fields=["claim"], condition=models.Q(status="open"),
                                                name="one_open_request_per_claim")]
 

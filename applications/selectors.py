@@ -8,11 +8,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -20,8 +18,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -46,6 +42,7 @@ from .models import (
     HistoryEntry,
     Notification,
     VerificationRequest,
+    open_first,
 )
 
 LEVEL_LABELS = dict(Level.choices)
@@ -170,9 +167,7 @@ def verification_requests_visible_to(user) -> QuerySet[VerificationRequest]:
 def verification_inbox(user) -> QuerySet[VerificationRequest]:
     """The inbox order: open requests first (earliest due first, so overdue ones lead), then
     the answered ones."""
-    open_first = Case(When(status=VerificationStatus.OPEN, then=Value(0)), default=Value(1),
-                      output_field=IntegerField())
-    return verification_requests_visible_to(user).order_by(open_first, "due_on", "id")
+    return verification_requests_visible_to(user).order_by(open_first(), "due_on", "id")
 
 
 def verification_answerer(request, user) -> bool:

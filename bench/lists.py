@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://…/jzd_speed1m .venv/bin/python manage.py shell < bench/lists.py
 
 Every page of the bank queue the issue names: first, middle and last, the status and district
-filters (first, middle and last page of each), the search, API and HTML. Set SQL=1 to print the
+filters (first, middle and last page of each), the search, API and HTML; the loan book's first,
+middle and last pages and each of its filters, and the bank's alert inbox. Set SQL=1 to print the
 slowest query of each page, RUNS=n for more than 7 runs a page. Per page: the median wall
 time, the median CPU time of this process (the Python side), the queries and their total time
 on the last run."""
@@ -41,7 +42,19 @@ for base, size in (("/api/v1/applications/", 50), ("/applications/", 50)):
     for query, count in (("", n), ("status=under_review&", n_status), ("district=110108&", n_district)):
         for page in (1, last(count, size) // 2 or 1, last(count, size)):
             urls.append(f"{base}?{query}page={page}")
-urls.append("/api/v1/applications/?q=北京")
+urls += ["/api/v1/applications/?q=北京", "/applications/?q=精密"]
+# The loan book (its figures on the HTML page), every filter the page offers, and the alert inbox.
+from loans.models import Loan  # noqa: E402
+
+n_loans = Loan.objects.filter(bank_id=u.bank_id).count()
+print("loans of the bank", n_loans, flush=True)
+for base in ("/api/v1/loans/", "/loans/"):
+    for page in (1, last(n_loans, 50) // 2 or 1, last(n_loans, 50)):
+        urls.append(f"{base}?page={page}")
+for query in ("status=repaying", "open=true", "overdue=any", "classification=loss", "district=110108", "product=1",
+              "alerts_open=true", "q=北京", "q=精密", "q=GROW-3321"):
+    urls.append(f"/loans/?{query}")
+urls += ["/api/v1/risk-alerts/", "/loans/alerts/"]
 for url in urls:
     ts, cpu = [], []
     for _ in range(runs):

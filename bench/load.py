@@ -272,6 +272,8 @@ def endpoints(w, api_page=None, html_page=None):
         ("HTML regulators' inbox", "/regulators/verification-requests/", district_html, "page"),
         ("API verification requests (regulator)", "/api/v1/verification-requests/",
          {**district_html, "Accept": "application/json"}, "page"),
+        # The portal's floor: its middleware and DRF around 16 reference rows, no sign-in, one query.
+        ("API districts (the portal's floor)", "/api/v1/districts/", public, "one"),
     ]
 
 

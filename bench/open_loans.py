@@ -31,8 +31,10 @@ with transaction.atomic(), connection.cursor() as cursor:
         WHERE NOT EXISTS (SELECT 1 FROM loans_loan l WHERE l.contract_id = c.id)""")
     loans = cursor.rowcount
     cursor.execute("""
-        INSERT INTO loans_loanhistory (loan_id, action, from_status, to_status, actor_id, actor_name, note, at)
-        SELECT l.id, 'open', '', 'repaying', c.recorded_by_id, '', '合同 ' || c.number, l.created_at
+        INSERT INTO loans_loanhistory (loan_id, action, from_status, to_status, actor_id, actor_name, note, at,
+                                       classification, effective_on)
+        SELECT l.id, 'open', '', 'repaying', c.recorded_by_id, '', '合同 ' || c.number, l.created_at, 'normal',
+               l.created_at::date
         FROM loans_loan l JOIN applications_contract c ON c.id = l.contract_id
         WHERE NOT EXISTS (SELECT 1 FROM loans_loanhistory h WHERE h.loan_id = l.id)""")
 for table in ("loans_loan", "loans_loanhistory"):

@@ -7,6 +7,7 @@ from jingzhidai.limits import SEARCH
 
 from .choices import LegalForm, RegistrationStatus, Role
 from .models import District, Enterprise, RegulatorUnit, User
+from .selectors import enterprise_search
 
 
 class EnterpriseFilter(PortalFilterSet):
@@ -26,8 +27,7 @@ class EnterpriseFilter(PortalFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Codes are stored upper-case: a plain prefix match uses the primary key's pattern index.
-        return queryset.filter(Q(uscc__startswith=value.upper()) | Q(name__icontains=value))
+        return queryset.filter(enterprise_search(value))
 
 
 class UserFilter(PortalFilterSet):

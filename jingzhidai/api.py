@@ -5,6 +5,7 @@ viewsets."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
@@ -29,7 +30,15 @@ class DeferredJoinPagination(Pagination):
     """For long lists of wide rows (jingzhidai/paging.py): `count` is exact up to a bound and
     the planner's estimate above it, which `count_estimated` says."""
 
-    django_paginator_class = DeferredJoinPaginator
+    def paginate_queryset(self, queryset, request, view=None):
+        # A list serializer that reads rows (RowSerializerMixin) gets the page as values.
+        serializer_class = view.get_serializer_class() if view is not None else None
+        self.values = (serializer_class.row_values() if isinstance(serializer_class, type)
+                       and issubclass(serializer_class, RowSerializerMixin) else None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size):
+        return DeferredJoinPaginator(queryset, page_size, values=self.values)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -139,6 +148,73 @@ class ScopedQuerysetMixin:
             audit_read(request, object_type=queryset.model, object_id=self.kwargs.get(field, ""), action=action,
                        also_roles=self.audit_also_roles)
         return response
+
+
+class RowListSerializer(serializers.ListSerializer):
+    """`many=True` of a `RowSerializerMixin` serializer: rows as dicts (a `.values()` queryset
+    or page) are turned into the same JSON by the child's row plan; model instances go the
+    usual DRF way."""
+
+    def to_representation(self, data):
+        rows = list(data) if isinstance(data, QuerySet) else data
+        if rows and isinstance(rows[0], dict):
+            plan = self.child.row_plan()
+            return [{name: get(row) for name, get in plan} for row in rows]
+        return super().to_representation(rows)
+
+
+def _same(value):
+    return value
+
+
+class RowSerializerMixin:
+    """The lean form of a list serializer (issue 10): a list page reads `.values(*row_values())`
+    (no model instances, only the columns it shows) and each field is converted by the very
+    field that converts it for an instance, so the JSON is the same. For each readable field:
+    a method `row_<name>(row)` if the serializer has one (method fields and nested objects need
+    one), else the row's value at the field's source (dots as `__`), None staying None.
+    `row_extra` names more columns the row methods read. The serializer's Meta sets
+    `list_serializer_class = RowListSerializer`."""
+
+    row_extra: tuple = ()
+
+    @classmethod
+    def row_values(cls) -> list[str]:
+        if "_row_values" not in cls.__dict__:
+            cls._row_values = cls._row_values_of_fields()
+        return cls._row_values
+
+    @classmethod
+    def _row_values_of_fields(cls) -> list[str]:
+        keys = [*cls.row_extra]
+        for field in cls()._readable_fields:
+            if not hasattr(cls, f"row_{field.field_name}"):
+                keys.append(cls._row_key(field))
+        return list(dict.fromkeys(keys))
+
+    @staticmethod
+    def _row_key(field) -> str:
+        if isinstance(field, serializers.ManyRelatedField | serializers.BaseSerializer | serializers.SerializerMethodField):
+            raise TypeError(f"{field.field_name}: a nested or method field needs a row_{field.field_name} method")
+        key = field.source.replace(".", "__")
+        if isinstance(field, serializers.RelatedField):
+            key += "_id"  # the primary key of the related object, as PrimaryKeyRelatedField gives it
+        return key
+
+    def row_plan(self) -> list:
+        plan = []
+        for field in self._readable_fields:
+            method = getattr(self, f"row_{field.field_name}", None)
+            if method is None:
+                key, convert = self._row_key(field), field.to_representation
+                if isinstance(field, serializers.PrimaryKeyRelatedField):
+                    convert = field.pk_field.to_representation if field.pk_field else _same
+
+                def method(row, key=key, convert=convert):
+                    value = row[key]
+                    return None if value is None else convert(value)
+            plan.append((field.field_name, method))
+        return plan
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -29,6 +29,12 @@ class DeferredJoinPage(Page):
 
 
 class DeferredJoinPaginator(Paginator):
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, values=None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        # The page's rows as `.values(*values)` dicts (lean list rows) instead of instances: only
+        # the rows' query reads them, the ids and the count keep the narrow queryset.
+        self.values = values
+
     @cached_property
     def count_estimated(self) -> bool:
         return self._counted[1]
@@ -80,6 +86,13 @@ class DeferredJoinPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top + 1])
         more = len(ids) > top - bottom
         ids = ids[:top - bottom]
-        rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids)} if ids else {}
+        if not ids:
+            rows = {}
+        elif self.values:
+            pk = self.object_list.model._meta.pk.attname
+            values = self.values if pk in self.values else [*self.values, pk]
+            rows = {row[pk]: row for row in self.object_list.filter(pk__in=ids).values(*values)}
+        else:
+            rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids)}
         # In the order of the ids (a row that changed in between keeps its place on this page).
         return DeferredJoinPage([rows[pk] for pk in ids if pk in rows], number, self, more=more)

@@ -12,7 +12,13 @@ from rest_framework.response import Response
 from applications.choices import Purpose, RepaymentMethod
 from applications.files import file_response
 from identity.choices import Role
-from jingzhidai.api import ScopedQuerysetMixin, inline_choice
+from jingzhidai.api import (
+    DeferredJoinPagination,
+    RowListSerializer,
+    RowSerializerMixin,
+    ScopedQuerysetMixin,
+    inline_choice,
+)
 from jingzhidai.limits import NOTE, TEXT
 from jingzhidai.scoping import get_visible_or_404
 
@@ -48,7 +54,9 @@ class RepaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "principal", "interest", "reference", "source", "recorded_at"]
 
 
-class LoanSerializer(serializers.ModelSerializer):
+class LoanSerializer(RowSerializerMixin, serializers.ModelSerializer):
+    # The loan book reads it as rows (`row_values()`, RowSerializerMixin): the same JSON without
+    # model instances.
     number = serializers.CharField(read_only=True)
     status = inline_choice(LoanStatus.choices, read_only=True)
     repayment_method = inline_choice(RepaymentMethod.choices, read_only=True)
@@ -71,6 +79,10 @@ class LoanSerializer(serializers.ModelSerializer):
                   "next_due_amount", "days_past_due", "overdue_since", "extended_on", "original_maturity_on",
                   "extension_reason", "settled_on", "closed_on", "closed_reason", "classification", "classified_on",
                   "fund_use_flagged_at", "open_alerts", "status_changed_at", "allowed_actions"]
+        list_serializer_class = RowListSerializer
+
+    row_extra = ("status", "enterprise_id", "enterprise__name", "bank_id", "bank__name", "application__product_id",
+                 "application__product__name", "contract_id", "contract__number")
 
     def get_enterprise(self, obj) -> dict:
         return {"uscc": obj.enterprise_id, "name": obj.enterprise.name}
@@ -82,17 +94,45 @@ class LoanSerializer(serializers.ModelSerializer):
         return {"id": obj.application.product_id, "name": obj.application.product.name}
 
     def get_allowed_actions(self, obj) -> list[str]:
-        request = self.context.get("request")
-        return allowed_actions(obj.status, request.user.role) if request else []
+        return self._allowed(obj.status)
 
-    def to_representation(self, obj):
-        data = super().to_representation(obj)
+    def _allowed(self, status_value) -> list[str]:
+        request = self.context.get("request")
+        return allowed_actions(status_value, request.user.role) if request else []
+
+    @property
+    def _hidden(self) -> tuple:
         request = self.context.get("request")
         # The five-category classification and the alert count are the bank's and regulators' view.
         if request is None or request.user.role == Role.ENTERPRISE:
-            for key in ("classification", "classified_on", "open_alerts"):
-                data.pop(key, None)
+            return ("classification", "classified_on", "open_alerts")
+        return ()
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        for key in self._hidden:
+            data.pop(key, None)
         return data
+
+    # The same fields from a loan book row (RowSerializerMixin).
+    def row_plan(self):
+        hidden = self._hidden
+        return [(name, get) for name, get in super().row_plan() if name not in hidden]
+
+    def row_number(self, row) -> str:
+        return Loan.number_of(row["contract_id"], row["contract__number"])
+
+    def row_enterprise(self, row) -> dict:
+        return {"uscc": row["enterprise_id"], "name": row["enterprise__name"]}
+
+    def row_bank(self, row) -> dict:
+        return {"id": row["bank_id"], "name": row["bank__name"]}
+
+    def row_product(self, row) -> dict:
+        return {"id": row["application__product_id"], "name": row["application__product__name"]}
+
+    def row_allowed_actions(self, row) -> list[str]:
+        return self._allowed(row["status"])
 
 
 class LoanDetailSerializer(LoanSerializer):
@@ -222,6 +262,7 @@ class LoanViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     scope = staticmethod(selectors.loan_list)
     filterset_class = LoanFilter
+    pagination_class = DeferredJoinPagination
     queryset = Loan.objects.none()
     audit_reads = frozenset({"list", "retrieve"})
 
@@ -341,6 +382,7 @@ class RiskAlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
     scope = staticmethod(selectors.risk_alerts_visible_to)
     serializer_class = RiskAlertSerializer
     filterset_class = RiskAlertFilter
+    pagination_class = DeferredJoinPagination
     queryset = RiskAlert.objects.none()
     audit_reads = frozenset({"list", "retrieve"})
 

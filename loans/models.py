@@ -73,7 +73,19 @@ class Loan(models.Model):
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
         indexes = [models.Index(fields=["bank", "status"]), models.Index(fields=["enterprise", "status"]),
-                   models.Index(fields=["status", "next_due_on"])]
+                   models.Index(fields=["status", "next_due_on"]),
+                   # The loan book's order (selectors.loan_list) for a bank: its pages walk it
+                   # (jingzhidai/paging.py), the status, overdue and classification filters are read
+                   # from it and so are the book's figures (selectors.loan_book_figures), without
+                   # the table (PostgreSQL; SQLite ignores `include`).
+                   models.Index(fields=["bank", "-created_at", "-id"], name="loan_bank_book",
+                                include=["status", "days_past_due", "classification", "outstanding"]),
+                   # …by enterprise: the enterprise's own loans, and the bank's book filtered by
+                   # district or searched by name (the few enterprises first, then their loans).
+                   models.Index(fields=["enterprise", "bank", "-created_at", "-id"], name="loan_enterprise_book",
+                                include=["status", "days_past_due", "classification", "outstanding"]),
+                   # …for the regulators and platform admins, who see every loan.
+                   models.Index(fields=["-created_at", "-id"], name="loan_book")]
         constraints = [
             models.CheckConstraint(name="loan_outstanding_not_negative", condition=models.Q(outstanding__gte=0)),
             models.CheckConstraint(name="loan_repaid_within_disbursed",
@@ -85,7 +97,12 @@ class Loan(models.Model):
 
     @property
     def number(self) -> str:
-        return self.contract.number if self.contract_id else "—"
+        return self.number_of(self.contract_id, self.contract.number if self.contract_id else None)
+
+    @staticmethod
+    def number_of(contract_id, contract_number) -> str:
+        """The loan's number, also for loan book rows read as values (api.LoanSerializer)."""
+        return contract_number if contract_id else "—"
 
     @property
     def is_open(self) -> bool:
@@ -242,6 +259,8 @@ class RiskAlert(models.Model):
         verbose_name = _("risk alert")
         verbose_name_plural = _("risk alerts")
         indexes = [models.Index(fields=["bank", "acknowledged_at"]), models.Index(fields=["regulator_unit", "id"]),
+                   # The bank's alert inbox in its order (its pages walk it, jingzhidai/paging.py).
+                   models.Index(fields=["bank", "-created_at", "-id"], name="risk_alert_bank_inbox"),
                    models.Index(fields=["enterprise", "id"])]
         constraints = [
             models.UniqueConstraint(fields=["event", "application"], condition=models.Q(audience="bank"),

@@ -20,6 +20,7 @@ from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, error_text, form_labels
+from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
 from . import alerts, forms, selectors, services
@@ -53,6 +54,7 @@ class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     filterset_class = LoanFilter
     template_name = "loans/loan_list.html"
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return selectors.loan_list(self.request.user)
@@ -253,6 +255,7 @@ class AlertListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     filterset_class = RiskAlertFilter
     template_name = "loans/alert_list.html"
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return selectors.risk_alerts_visible_to(self.request.user).order_by("-created_at", "-id")

@@ -18,6 +18,7 @@ from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, errors_to_form
+from jingzhidai.paging import DeferredJoinPaginator
 from jingzhidai.scoping import get_visible_or_404
 
 from .forms import AnswerForm
@@ -31,6 +32,7 @@ class InboxView(RoleRequiredMixin, FilterView):
     filterset_class = VerificationRequestFilter
     template_name = "regulators/verificationrequest_list.html"
     paginate_by = 50
+    paginator_class = DeferredJoinPaginator
 
     def get_queryset(self):
         return selectors.verification_inbox(self.request.user)
