@@ -6,7 +6,7 @@
 Every page of the bank queue the issue names: first, middle and last, the status and district
 filters (first, middle and last page of each), the search, API and HTML; the loan book's first,
 middle and last pages and each of its filters, and the bank's alert inbox. Set SQL=1 to print the
-slowest query of each page, RUNS=n for more than 7 runs a page. Per page: the median wall
+slowest query of each page, ONLY=loans for the loan book only, RUNS=n for more than 7 runs a page. Per page: the median wall
 time, the median CPU time of this process (the Python side), the queries and their total time
 on the last run."""
 
@@ -38,11 +38,15 @@ def last(count, size):
 
 
 urls = []
+# ONLY=loans: the loan book's pages only.
+only_loans = os.environ.get("ONLY") == "loans"
 for base, size in (("/api/v1/applications/", 50), ("/applications/", 50)):
     for query, count in (("", n), ("status=under_review&", n_status), ("district=110108&", n_district)):
         for page in (1, last(count, size) // 2 or 1, last(count, size)):
             urls.append(f"{base}?{query}page={page}")
 urls += ["/api/v1/applications/?q=北京", "/applications/?q=精密"]
+if only_loans:
+    urls = []
 # The loan book (its figures on the HTML page), every filter the page offers, and the alert inbox.
 from loans.models import Loan  # noqa: E402
 
@@ -54,6 +58,8 @@ for base in ("/api/v1/loans/", "/loans/"):
 for query in ("status=repaying", "open=true", "overdue=any", "classification=loss", "district=110108", "product=1",
               "alerts_open=true", "q=北京", "q=精密", "q=GROW-3321"):
     urls.append(f"/loans/?{query}")
+# The loan book's figures, a request of their own since the fourth increment (htmx on load).
+urls += ["/loans/figures/", "/loans/figures/?open=true", "/loans/figures/?product=1", "/loans/figures/?district=110108"]
 urls += ["/api/v1/risk-alerts/", "/loans/alerts/"]
 for url in urls:
     ts, cpu = [], []

@@ -13,6 +13,10 @@ Against a database filled by `manage.py seed_demo` and `manage.py grow_demo --ap
   views on the same PostgreSQL table, `applications_application`: one row by primary key, and a
   20-row page of one bank (ORDER BY id DESC), both as JSON, and starts it under gunicorn with
   the same settings (`--workers 2`, sync workers);
+- adds to it, for the floor of a tenant-scoped list, the demo officer signed in (Django's session
+  and authentication middleware: the session row and one user read, through an unmanaged user
+  model on the portal's `identity_user`) and its bank's 20 rows serialized by a DRF
+  ModelSerializer, as a plain view (`/signed/`) and as a DRF APIView (`/signed-drf/`);
 - authenticates as the demo users (API tokens from `identity.services.api_token_issue`,
   sessions as `Client.force_login` writes them for the HTML pages);
 - for each endpoint, at 10 and 50 concurrent clients (threads, one keep-alive connection each,
@@ -108,7 +112,93 @@ def page(request, bank):
     return JsonResponse({"results": [dict(zip(COLUMNS, r)) for r in rows]})
 
 
-urlpatterns = [path("one/<int:pk>/", one), path("page/<int:bank>/", page)]
+# The least a tenant-scoped list does: a signed-in user (Django's session and authentication
+# middleware: the session row, one user read), its bank's 20 rows through the ORM, serialized by a
+# DRF ModelSerializer; as a plain Django view, and as a DRF APIView (session authentication,
+# IsAuthenticated, the JSON renderer).
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from benchapp.models import Application
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Application
+        fields = COLUMNS
+
+
+def _rows(user):
+    return ApplicationSerializer(Application.objects.filter(bank_id=user.bank_id).order_by("-id")[:20], many=True).data
+
+
+def signed(request):
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "sign in"}, status=403)
+    return JsonResponse({"results": _rows(request.user)})
+
+
+class SignedDRF(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request):
+        return Response({"results": _rows(request.user)})
+
+
+urlpatterns = [path("one/<int:pk>/", one), path("page/<int:bank>/", page), path("signed/", signed),
+               path("signed-drf/", SignedDRF.as_view())]
+'''
+
+# The portal's users and applications, read-only (unmanaged) for the bare project's signed-in views.
+BARE_MODELS = '''
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+
+class User(AbstractBaseUser):
+    username = models.CharField(max_length=150, unique=True)
+    is_active = models.BooleanField(default=True)
+    bank_id = models.BigIntegerField(null=True)
+    USERNAME_FIELD = "username"
+
+    class Meta:
+        managed = False
+        db_table = "identity_user"
+
+
+class Application(models.Model):
+    status = models.CharField(max_length=30)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    term_months = models.PositiveSmallIntegerField()
+    bank_id = models.BigIntegerField()
+    enterprise_id = models.CharField(max_length=18)
+    created_at = models.DateTimeField()
+    status_changed_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "applications_application"
+'''
+
+# Signs the demo officer in to the bare project (its own session row and secret key).
+BARE_SIGN_IN = '''
+import django
+
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+from benchapp.models import User
+
+client = Client()
+client.force_login(User.objects.get(username="demo-officer"))
+print(client.cookies[settings.SESSION_COOKIE_NAME].value)
 '''
 
 
@@ -127,9 +217,21 @@ def bare_project(directory: Path, database_url: str) -> Path:
             "ENGINE": "django.db.backends.postgresql", "NAME": {db.path.lstrip('/')!r},
             "USER": {db.username or ''!r}, "PASSWORD": {db.password or ''!r}, "HOST": {db.hostname or ''!r},
             "PORT": {str(db.port or '')!r}, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}}}}
+        INSTALLED_APPS += ["rest_framework", "benchapp"]
+        AUTH_USER_MODEL = "benchapp.User"
     """))
     (directory / "bare" / "urls.py").write_text(BARE_VIEWS)
+    (directory / "benchapp").mkdir()
+    (directory / "benchapp" / "__init__.py").write_text("")
+    (directory / "benchapp" / "models.py").write_text(BARE_MODELS)
     return directory
+
+
+def bare_session(directory: Path, env: dict) -> str:
+    """The session cookie of the demo officer signed in to the bare project."""
+    done = subprocess.run([PY, "-c", BARE_SIGN_IN], cwd=directory, env=env, check=True, capture_output=True,
+                          text=True)
+    return done.stdout.strip().splitlines()[-1]
 
 
 # --- the load generator ----------------------------------------------------------------------------
@@ -219,6 +321,7 @@ def world():
     from django.test import Client
 
     from applications.models import Application
+    from banks.models import Product
     from identity.models import User
     from identity.services import api_token_issue
 
@@ -239,6 +342,7 @@ def world():
         officer_token=api_token_issue(user=officer), enterprise_token=api_token_issue(user=enterprise),
         officer_session=session(officer), district_session=session(district), cookie=settings.SESSION_COOKIE_NAME,
         bank=officer.bank_id, uscc=enterprise.enterprise_id, detail=detail, seen=n,
+        product=Product.objects.filter(bank_id=officer.bank_id).order_by("pk").values_list("pk", flat=True)[0],
         total=Application.objects.count(),
     )
 
@@ -269,6 +373,9 @@ def endpoints(w, api_page=None, html_page=None):
         ("HTML public self-check", f"/check/?uscc={w['uscc']}", {"Accept": "text/html"}, "one"),
         ("API loan book", "/api/v1/loans/", officer_api, "page"),
         ("HTML loan book", "/loans/", officer_html, "page"),
+        ("HTML loan book ?product=", f"/loans/?product={w['product']}", officer_html, "page"),
+        # Its figures, loaded by the page in a request of their own (htmx).
+        ("HTML loan book figures", "/loans/figures/", officer_html, "page"),
         ("HTML regulators' inbox", "/regulators/verification-requests/", district_html, "page"),
         ("API verification requests (regulator)", "/api/v1/verification-requests/",
          {**district_html, "Accept": "application/json"}, "page"),
@@ -314,14 +421,23 @@ def main():
               f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.duration:g} s per measurement",
               flush=True)
         bare = {}
-        for kind, path in (("one", f"/one/{w['detail']}/"), ("page", f"/page/{w['bank']}/")):
-            warm(bare_port, path, {})
+        signed_in = {"Cookie": f"sessionid={bare_session(tmp / 'project', bare_env)}"}
+        for kind, path, headers, name in (
+                ("one", f"/one/{w['detail']}/", {}, "bare Django, one row"),
+                ("page", f"/page/{w['bank']}/", {}, "bare Django, 20-row page"),
+                # The floor of a tenant-scoped list (ratio to the bare page).
+                ("signed", "/signed/", signed_in, "bare, signed in + ModelSerializer"),
+                ("signed-drf", "/signed-drf/", signed_in, "bare, signed in + DRF APIView")):
+            status = warm(bare_port, path, headers)
+            if status != 200:
+                raise SystemExit(f"bare project: {path} answered {status}")
             for c in clients:
-                bare[kind, c] = run_load(bare_port, path, {}, clients=c, duration=args.duration)
+                bare[kind, c] = run_load(bare_port, path, headers, clients=c, duration=args.duration)
+                ratio = bare[kind, c][0] / bare["page", c][0] if kind.startswith("signed") and bare["page", c][0] else None
                 results.append(dict(server="bare", endpoint=f"bare {kind}", path=path, clients=c,
                                     rps=bare[kind, c][0], p50=bare[kind, c][1], p99=bare[kind, c][2],
-                                    errors=bare[kind, c][3]))
-                _print(f"bare Django, {'one row' if kind == 'one' else '20-row page'}", c, bare[kind, c], None)
+                                    errors=bare[kind, c][3], ratio=ratio))
+                _print(name, c, bare[kind, c], ratio)
         for name, path, headers, kind in endpoints(w):
             if args.only and args.only.lower() not in name.lower():
                 continue

@@ -95,7 +95,7 @@ def build_loans(n_loans: int):
                                      batch_size=5000)
     loans = Loan.objects.bulk_create([
         Loan(contract=c, application_id=c.application_id, enterprise_id=a.enterprise_id, bank=bank,
-             repayment_method=c.repayment_method, maturity_on=c.maturity_on, disbursed=amount,
+             product=product, repayment_method=c.repayment_method, maturity_on=c.maturity_on, disbursed=amount,
              first_disbursed_on=signed, outstanding=amount) for c, a in zip(contracts, apps, strict=True)],
         batch_size=5000)
     plan = schedules.build(principal=amount, annual_rate="3.6", start=signed, maturity=add_months(signed, 12),

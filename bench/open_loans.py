@@ -19,10 +19,10 @@ with transaction.atomic(), connection.cursor() as cursor:
         INSERT INTO loans_loan (repayment_method, status, status_changed_at, disbursed, first_disbursed_on,
             repaid_principal, repaid_interest, outstanding, maturity_on, days_past_due, extension_reason,
             closed_reason, classification, created_at, application_id, bank_id, contract_id, enterprise_id,
-            next_due_on)
+            product_id, next_due_on)
         SELECT c.repayment_method, 'repaying', c.recorded_at, COALESCE(d.total, 0), d.first, 0, 0,
                COALESCE(d.total, 0), c.maturity_on, 0, '', '', 'normal', c.recorded_at, c.application_id,
-               c.bank_id, c.id, a.enterprise_id,
+               c.bank_id, c.id, a.enterprise_id, a.product_id,
                (COALESCE(d.first, c.signed_on) + interval '1 month')::date
         FROM applications_contract c
         JOIN applications_application a ON a.id = c.application_id

@@ -5,9 +5,19 @@ class ElementsConfig(AppConfig):
     name = "elements"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
         from identity.services import register_check_extension
 
+        from .models import ElementCategory, ElementType
+        from .selectors import catalog_forget
+
         register_check_extension(_quality_credit_for_check)
+        # The kept catalog (selectors._catalog) is forgotten whenever it changes, whoever changes it.
+        for model in (ElementCategory, ElementType):
+            post_save.connect(catalog_forget, sender=model, dispatch_uid=f"catalog_forget_save_{model.__name__}")
+            post_delete.connect(catalog_forget, sender=model, dispatch_uid=f"catalog_forget_delete_{model.__name__}")
+        post_migrate.connect(catalog_forget, sender=self, dispatch_uid="catalog_forget_migrate")
 
 
 def _quality_credit_for_check(result):

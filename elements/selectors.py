@@ -5,6 +5,8 @@ under an enterprise's authorisation, it is added in one place."""
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -260,8 +262,34 @@ def parse_as_of(value: str | None) -> date | None:
     return day
 
 
+# The catalog (categories and element types) is read by every profile and changes a few times a
+# year: it is kept in the cache (Redis in production, shared by every worker) and forgotten when a
+# category or a type is saved or deleted (receivers in apps.py, at once and again on commit) and
+# after migrations. The time limit bounds what a per-process memory cache (no CACHE_URL) may keep
+# after another process changed the catalog.
+CATALOG_TTL = 600
+CATALOG_VERSION = 1
+
+
+def _catalog_key() -> str:
+    return f"elements:catalog:{CATALOG_VERSION}:{connection.settings_dict.get('NAME')}"
+
+
 def _catalog():
-    return list(ElementCategory.objects.order_by("order")), {t.pk: t for t in ElementType.objects.all()}
+    key = _catalog_key()
+    kept = cache.get(key)
+    if kept is None:
+        kept = list(ElementCategory.objects.order_by("order")), {t.pk: t for t in ElementType.objects.all()}
+        cache.set(key, kept, CATALOG_TTL)
+    return kept
+
+
+def catalog_forget(**_kwargs):
+    """The catalog changed: the next profile reads it again. Forgotten at once and once more when
+    the transaction commits (a profile built meanwhile may have kept the catalog as it was)."""
+    key = _catalog_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def _listings(as_of):

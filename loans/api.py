@@ -81,8 +81,8 @@ class LoanSerializer(RowSerializerMixin, serializers.ModelSerializer):
                   "fund_use_flagged_at", "open_alerts", "status_changed_at", "allowed_actions"]
         list_serializer_class = RowListSerializer
 
-    row_extra = ("status", "enterprise_id", "enterprise__name", "bank_id", "bank__name", "application__product_id",
-                 "application__product__name", "contract_id", "contract__number")
+    row_extra = ("status", "enterprise_id", "enterprise__name", "bank_id", "bank__name", "product_id",
+                 "product__name", "contract_id", "contract__number")
 
     def get_enterprise(self, obj) -> dict:
         return {"uscc": obj.enterprise_id, "name": obj.enterprise.name}
@@ -91,7 +91,7 @@ class LoanSerializer(RowSerializerMixin, serializers.ModelSerializer):
         return {"id": obj.bank_id, "name": obj.bank.name}
 
     def get_product(self, obj) -> dict:
-        return {"id": obj.application.product_id, "name": obj.application.product.name}
+        return {"id": obj.product_id, "name": obj.product.name}
 
     def get_allowed_actions(self, obj) -> list[str]:
         return self._allowed(obj.status)
@@ -129,7 +129,7 @@ class LoanSerializer(RowSerializerMixin, serializers.ModelSerializer):
         return {"id": row["bank_id"], "name": row["bank__name"]}
 
     def row_product(self, row) -> dict:
-        return {"id": row["application__product_id"], "name": row["application__product__name"]}
+        return {"id": row["product_id"], "name": row["product__name"]}
 
     def row_allowed_actions(self, row) -> list[str]:
         return self._allowed(row["status"])

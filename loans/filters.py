@@ -30,7 +30,7 @@ class LoanFilter(PortalFilterSet):
     classification = django_filters.ChoiceFilter(label=_("Classification"), choices=Classification.choices)
     district = CodeChoiceFilter(label=_("District"), queryset=District.objects.all(), field_name="enterprise__district")
     product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.all(),
-                                               field_name="application__product")
+                                               field_name="product")
     alerts_open = django_filters.BooleanFilter(label=_("Alerts open"), method="filter_alerts_open")
     application = django_filters.NumberFilter(label=_("Application"), field_name="application_id")
     q = django_filters.CharFilter(label=_("Enterprise, code or contract"), method="filter_q")

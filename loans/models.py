@@ -40,6 +40,10 @@ class Loan(models.Model):
     enterprise = models.ForeignKey("identity.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                    related_name="+")
     bank = models.ForeignKey("banks.Bank", verbose_name=_("bank"), on_delete=models.PROTECT, related_name="+")
+    # The application's product, kept on the loan (set when it is opened, never changed): the
+    # loan book's product filter walks the book's index (loan_product_book) instead of joining
+    # every loan of the bank to its application.
+    product = models.ForeignKey("banks.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
     repayment_method = models.CharField(_("repayment method"), max_length=20, choices=RepaymentMethod.choices)
     status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.REPAYING,
                               editable=False)
@@ -79,6 +83,9 @@ class Loan(models.Model):
                    # from it and so are the book's figures (selectors.loan_book_figures), without
                    # the table (PostgreSQL; SQLite ignores `include`).
                    models.Index(fields=["bank", "-created_at", "-id"], name="loan_bank_book",
+                                include=["status", "days_past_due", "classification", "outstanding"]),
+                   # …by product: the bank's book filtered by one of its products.
+                   models.Index(fields=["bank", "product", "-created_at", "-id"], name="loan_product_book",
                                 include=["status", "days_past_due", "classification", "outstanding"]),
                    # …by enterprise: the enterprise's own loans, and the bank's book filtered by
                    # district or searched by name (the few enterprises first, then their loans).

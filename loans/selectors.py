@@ -26,7 +26,7 @@ QUALITY_PURPOSES = (Purpose.QUALITY, Purpose.TECHNICAL, Purpose.EQUIPMENT)
 def loans_visible_to(user) -> QuerySet[Loan]:
     """The enterprise its own; bank staff their bank's; a district regulator the loans of its
     unit's enterprises; the municipal bureau and platform admins all."""
-    return scoped(Loan.objects.select_related("contract", "application__product", "enterprise__district", "bank"),
+    return scoped(Loan.objects.select_related("contract", "application", "product", "enterprise__district", "bank"),
                   user)
 
 

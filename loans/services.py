@@ -180,8 +180,9 @@ def _new_loan(contract) -> Loan:
     if Contract.application.is_cached(contract):
         app = contract.application
     else:
-        app = Application.objects.only("id", "enterprise_id").get(pk=contract.application_id)
+        app = Application.objects.only("id", "enterprise_id", "product_id").get(pk=contract.application_id)
     return Loan(contract=contract, application_id=app.pk, enterprise_id=app.enterprise_id, bank_id=contract.bank_id,
+                product_id=app.product_id,
                 repayment_method=contract.repayment_method, maturity_on=contract.maturity_on)
 
 

@@ -6,6 +6,7 @@ app_name = "loans"
 
 urlpatterns = [
     path("", views.LoanListView.as_view(), name="list"),
+    path("figures/", views.LoanFiguresView.as_view(), name="figures"),
     path("repayments/import/", views.RepaymentImportView.as_view(), name="repayment_import"),
     path("alerts/", views.AlertListView.as_view(), name="alerts"),
     path("fund-use/", views.FundUseListView.as_view(), name="fund_use_list"),

@@ -62,8 +62,26 @@ class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(_roles(self.request.user))
-        ctx["figures"] = selectors.loan_book_figures(self.object_list.order_by())
+        # The figures (one aggregate over the whole filtered book) follow in a request of their
+        # own (LoanFiguresView, htmx on load): the page answers without waiting for them.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["figures_query"] = query.urlencode()
         return ctx
+
+
+class LoanFiguresView(LoginRequiredMixin, View):
+    """The loan book's figures (count, outstanding, overdue, non-performing) for the same door
+    and the same filters as the page that loads them (htmx)."""
+
+    template_name = "loans/_loan_book_figures.html"
+
+    def get(self, request):
+        filterset = LoanFilter(request.GET, queryset=selectors.loans_visible_to(request.user), request=request)
+        # As the list (FilterView, strict): filters that do not validate show nothing.
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return render(request, self.template_name,
+                      {"figures": selectors.loan_book_figures(qs.order_by()), **_roles(request.user)})
 
 
 class LoanDetailView(AuditedReadMixin, LoginRequiredMixin, View):

@@ -13,7 +13,7 @@ from elements import rules
 from elements.choices import DistinctionStatus, EventKind, ListingKind, Source, SpotCheckResult
 from elements.models import ChangeEvent, Distinction, ElementType, Listing, Penalty, SpotCheck
 from elements.records import content_hash, derived, record_key
-from elements.selectors import credit_summary, profile_get
+from elements.selectors import credit_summary, profile_get, profiles_get
 
 from ..helpers import client_for
 
@@ -370,6 +370,7 @@ def test_constant_queries_whatever_the_enterprise_holds(world):
             profile_get(enterprise=world.ent, as_of=date(2025, 6, 1))
         return len(ctx)
 
+    assert count() == 6  # the first reads (and keeps) the catalog
     before = count()
     for i in range(5):
         listing(world.ent, listed_on=date(2024, 1, 1 + i))
@@ -443,3 +444,64 @@ def test_a_provincial_level_is_not_a_distinction_level(world, tmp_path):
     batch = run_file(feed="honor", path=path)
     assert (batch.inserted, batch.rejected) == (0, 1)
     assert batch.rejects.get().column == "级别"
+
+
+CATALOG_TABLES = ('FROM "elements_elementcategory"', 'FROM "elements_elementtype"')
+
+
+def _catalog_reads(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        result = fn()
+    return result, len(ctx), sum(any(t in q["sql"] for t in CATALOG_TABLES) for q in ctx.captured_queries)
+
+
+def test_the_catalog_is_read_once_then_kept(world):
+    """The element catalog (categories and types) is kept in the cache: a profile reads it on the
+    first request only; then four queries (listings, penalties, spot checks, distinctions)."""
+    day = date(2025, 6, 1)
+    _p, first, reads = _catalog_reads(lambda: profile_get(enterprise=world.ent, as_of=day))
+    assert (first, reads) == (6, 2)
+    _p, again, reads = _catalog_reads(lambda: profile_get(enterprise=world.ent, as_of=day))
+    assert (again, reads) == (4, 0)
+    _p, many, reads = _catalog_reads(lambda: profiles_get(enterprise_ids=[world.ent.uscc], as_of=day))
+    assert (many, reads) == (4, 0)
+
+
+def test_a_catalog_change_is_seen_by_the_next_profile(world):
+    from elements.models import ElementCategory
+    from elements.services import element_type_retire, element_type_save
+
+    day = date(2025, 6, 1)
+    distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no="C1")
+
+    def shown():
+        with translation.override("zh-hans"):
+            profile = profile_get(enterprise=world.ent, as_of=day)
+        return {c.code: (c.name, [e.name for e in c.elements]) for c in profile.categories}["infrastructure"]
+
+    before = shown()
+    t = ElementType.objects.get(code="infrastructure.iso_quality")
+    t.name = "质量管理体系认证（新名）"
+    element_type_save(element_type=t, user=world.city, reason="更名")
+    assert shown()[1] == ["质量管理体系认证（新名）"]
+    category = ElementCategory.objects.get(code="infrastructure")
+    category.name = "质量基础设施（新名）"
+    category.save()  # e.g. in the admin
+    assert shown()[0] == "质量基础设施（新名）" and before[0] != shown()[0]
+    element_type_retire(element_type=t, user=world.city, reason="政策调整")
+    assert ElementType.objects.get(pk=t.pk).is_retired
+    assert _catalog_reads(lambda: profile_get(enterprise=world.ent, as_of=day))[2] == 2  # read again once
+
+
+@pytest.mark.parametrize("api", [True, False])
+def test_the_public_check_runs_a_pinned_number_of_queries(world, api):
+    """The self-check (API and page): the registry record and the four kinds of records; the
+    element catalog is kept from the first request."""
+    from rest_framework.test import APIClient
+
+    url = reverse("api:enterprise-check") if api else reverse("identity:check")
+    client = APIClient()
+    client.get(url, {"uscc": world.ent.uscc})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, {"uscc": world.ent.uscc}).status_code == 200
+    assert len(ctx) == 5, [q["sql"][:100] for q in ctx.captured_queries]

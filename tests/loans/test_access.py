@@ -11,7 +11,7 @@ from elements import services as element_services
 from loans import services
 from loans.models import RiskAlert
 
-from ..helpers import TenantMatrix, assert_constant_queries, client_for
+from ..helpers import WORLD_USERS, TenantMatrix, assert_constant_queries, client_for
 from .conftest import flow_of, make_loan, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flow")]  # TenantMatrix.make uses flow_of
@@ -40,6 +40,17 @@ class TestLoanAccess(TenantMatrix):
 
     def key(self, obj):
         return obj.contract.number
+
+    @pytest.mark.parametrize("who", WORLD_USERS)
+    def test_figures(self, world, who):
+        """The loan book's figures (their own request) count only the loans the user sees."""
+        self.make(world)
+        response = client_for(world, who).get(reverse("loans:figures"))
+        if who == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"]
+            return
+        assert response.status_code == 200
+        assert response.context["figures"]["count"] == (1 if who in self.allowed else 0), who
 
 
 class TestFundUseReportAccess(TenantMatrix):

@@ -54,14 +54,20 @@ def test_loan_book_search_by_name_code_and_contract_number(world, flow, monkeypa
 
 
 # Queries per page, pinned (issue 10); see tests/applications/test_list_pages.py.
+PRODUCT = "the loans' product"  # replaced by its id
 LIST_QUERIES = [
     ("officer", True, "/api/v1/loans/", {}, 3),
     ("officer", True, "/api/v1/loans/", {"page": 2, "page_size": 1}, 3),
     ("officer", True, "/api/v1/loans/", {"q": "HT-ALPHA"}, 5),  # + the matching enterprises, contracts
     ("officer", True, "/api/v1/loans/", {"q": "北京"}, 4),  # + the matching enterprises
-    ("officer", False, "/loans/", {}, 12),
-    ("officer", False, "/loans/", {"overdue": "any", "classification": "loss"}, 11),  # an empty page: no rows read
-    ("district", False, "/loans/", {"district": "110108"}, 11),
+    # The figures follow in their own request (loans:figures).
+    ("officer", False, "/loans/", {}, 11),
+    ("officer", False, "/loans/", {"overdue": "any", "classification": "loss"}, 10),  # an empty page: no rows read
+    ("district", False, "/loans/", {"district": "110108"}, 10),
+    ("officer", False, "/loans/", {"product": PRODUCT}, 12),  # + the product the filter validates
+    ("officer", False, "/loans/figures/", {}, 3),  # the session, the user, the aggregate
+    ("officer", False, "/loans/figures/", {"product": PRODUCT, "overdue": "any"}, 4),  # + the product
+    ("district", False, "/loans/figures/", {"district": "110108"}, 4),  # + the district
     ("officer", True, "/api/v1/risk-alerts/", {}, 2),  # no alerts: count only
     ("officer", False, "/loans/alerts/", {}, 5),
     ("district", False, "/regulators/verification-requests/", {}, 5),
@@ -74,8 +80,9 @@ def test_list_pages_run_a_pinned_number_of_queries(world, flow, who, api, url, p
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    make_loan(world, flow, days_ago=40, number="HT-ALPHA-1")
+    loan = make_loan(world, flow, days_ago=40, number="HT-ALPHA-1")
     make_loan(world, flow, days_ago=10, number="HT-BETA-2")
+    params = {k: loan.product_id if v == PRODUCT else v for k, v in params.items()}
     client = client_for(world, who, api=api)
     client.get(url, params)  # a first request may fill caches (the session, the menu)
     with CaptureQueriesContext(connection) as q:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from banks.models import Product
 from elements import services as element_services
 from loans import services
 from loans.models import Repayment, RiskAlert
@@ -25,8 +26,42 @@ def test_loan_book_filters_and_figures(world, flow):
     services.loans_overdue_refresh()
     page = client_for(world, "officer").get(reverse("loans:list"), {"overdue": "any"}).content.decode()
     assert late.contract.number in page and fine.contract.number not in page
-    page = client_for(world, "officer").get(reverse("loans:list")).content.decode()
-    assert 'data-testid="figures"' in page and "200" in page  # 2,000,000 yuan outstanding = 200 万元
+    client = client_for(world, "officer")
+    page = client.get(reverse("loans:list")).content.decode()
+    # The figures follow in a request of their own (htmx, on load), for the page's filters.
+    assert f'hx-get="{reverse("loans:figures")}"' in page
+    figures = client.get(reverse("loans:figures")).content.decode()
+    assert 'data-testid="figures"' in figures and "200" in figures  # 2,000,000 yuan outstanding = 200 万元
+
+
+def test_loan_book_figures_follow_the_pages_filters(world, flow):
+    late = make_loan(world, flow, days_ago=70)
+    make_loan(world, flow, days_ago=10)
+    services.loans_overdue_refresh()
+    client = client_for(world, "officer")
+    page = client.get(reverse("loans:list"), {"overdue": "any", "page": "1"}).content.decode()
+    assert f'hx-get="{reverse("loans:figures")}?overdue=any"' in page  # the filters, not the page
+    every = client.get(reverse("loans:figures")).context["figures"]
+    overdue = client.get(reverse("loans:figures"), {"overdue": "any"}).context["figures"]
+    assert (every["count"], every["open"], every["overdue"]) == (2, 2, 1)
+    assert (overdue["count"], overdue["open"], overdue["overdue"]) == (1, 1, 1)
+    assert overdue["outstanding"] == late.outstanding
+    # Filters that do not validate show nothing, as on the list.
+    assert client.get(reverse("loans:figures"), {"status": "nonsense"}).context["figures"]["count"] == 0
+
+
+def test_a_loan_carries_its_applications_product_and_the_book_filters_by_it(world, flow):
+    loan = make_loan(world, flow, days_ago=10)
+    assert loan.product_id == loan.application.product_id
+    client = client_for(world, "officer")
+    rows = client.get(reverse("loans:list"), {"product": loan.product_id}).context["object_list"]
+    assert [r.pk for r in rows] == [loan.pk]
+    other = Product.objects.create(bank=loan.bank, name="另一产品", **{
+        f.name: getattr(loan.product, f.name) for f in Product._meta.concrete_fields
+        if f.name not in ("id", "bank", "name")})
+    assert list(client.get(reverse("loans:list"), {"product": other.pk}).context["object_list"]) == []
+    assert client.get(reverse("loans:figures"), {"product": other.pk}).context["figures"]["count"] == 0
+    assert client.get(reverse("loans:figures"), {"product": loan.product_id}).context["figures"]["count"] == 1
 
 
 def test_loan_page_for_the_bank_and_the_enterprise(world, flow):

@@ -223,6 +223,7 @@ def test_the_build_runs_the_same_queries_whatever_the_number_of_enterprises(worl
             services.recommendation_opt_in(user=UserFactory(role=Role.ENTERPRISE, enterprise=ent))
 
     opt_in(2)
+    profile_get(enterprise=world.ent)  # the element catalog is read once, then kept (elements.selectors)
     with CaptureQueriesContext(connection) as few:
         assert services.recommended_list_build().entries_count == 2
     opt_in(8)
