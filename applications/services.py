@@ -102,8 +102,8 @@ def _check_product(product, *, enterprise, profile=None):
 
 
 class _CatalogWhenNeeded:
-    """The element catalog's names, read (two queries) only when a message needs one: a
-    profile that meets the product's conditions never does."""
+    """The element catalog's names, built (from the cached catalog) only when a message needs
+    one: a profile that meets the product's conditions never does."""
 
     @cached_property
     def _catalog(self):

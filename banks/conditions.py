@@ -45,11 +45,13 @@ class Catalog:
 
 
 def catalog_load() -> Catalog:
-    from elements.models import ElementCategory, ElementType
+    """The names and natures the conditions need, from the elements app's one (cached) read of
+    the catalog."""
+    from elements.selectors import element_catalog
 
-    categories = {c.code: (c.name, c.name_en, c.nature) for c in ElementCategory.objects.all()}
-    types = {t.code: (t.name, t.name_en, t.category_id, t.retired_at is not None)
-             for t in ElementType.objects.only("code", "name", "name_en", "category_id", "retired_at")}
+    category_list, type_map = element_catalog()
+    categories = {c.code: (c.name, c.name_en, c.nature) for c in category_list}
+    types = {t.code: (t.name, t.name_en, t.category_id, t.retired_at is not None) for t in type_map.values()}
     return Catalog(categories=categories, types=types)
 
 

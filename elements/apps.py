@@ -13,7 +13,7 @@ class ElementsConfig(AppConfig):
         from .selectors import catalog_forget
 
         register_check_extension(_quality_credit_for_check)
-        # The kept catalog (selectors._catalog) is forgotten whenever it changes, whoever changes it.
+        # The kept catalog (selectors.element_catalog) is forgotten whenever it changes, whoever changes it.
         for model in (ElementCategory, ElementType):
             post_save.connect(catalog_forget, sender=model, dispatch_uid=f"catalog_forget_save_{model.__name__}")
             post_delete.connect(catalog_forget, sender=model, dispatch_uid=f"catalog_forget_delete_{model.__name__}")

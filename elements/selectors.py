@@ -275,7 +275,10 @@ def _catalog_key() -> str:
     return f"elements:catalog:{CATALOG_VERSION}:{connection.settings_dict.get('NAME')}"
 
 
-def _catalog():
+def element_catalog():
+    """The element catalog: the categories in their order and the element types by code, kept in
+    the cache (forgotten when a category or type changes: `catalog_forget`). The one read of the
+    catalog for profiles and for the banks' product conditions."""
     key = _catalog_key()
     kept = cache.get(key)
     if kept is None:
@@ -322,7 +325,7 @@ def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> Quality
     queries whatever the enterprise holds."""
     as_of = as_of or today()
     uscc = enterprise.uscc
-    categories, types = _catalog()
+    categories, types = element_catalog()
     return _profile_build(uscc, as_of, categories, types,
                           listings=_listings(as_of).filter(enterprise_id=uscc),
                           penalties=_penalties(as_of).filter(enterprise_id=uscc),
@@ -332,10 +335,10 @@ def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> Quality
 
 def profiles_get(*, enterprise_ids, as_of: date | None = None, chunk: int = 2000) -> dict[str, QualityProfile]:
     """The quality profiles of many enterprises on one date, by USCC, built by the same rules as
-    `profile_get`: two catalog queries, then four per `chunk` enterprises (never one per
+    `profile_get`: the cached catalog, then four queries per `chunk` enterprises (never one per
     enterprise). For set-based work such as the monthly recommended list."""
     as_of = as_of or today()
-    categories, types = _catalog()
+    categories, types = element_catalog()
     ids = list(dict.fromkeys(enterprise_ids))
     profiles = {}
     for i in range(0, len(ids), chunk):

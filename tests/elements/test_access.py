@@ -210,7 +210,7 @@ class TestConstantQueries:
                             **provenance_mix(world, i))
         url = reverse("api:enterprise-profile", args=[world.ent.uscc])
         api = client_for(world, "enterprise", api=True)
-        api.get(url)  # the first request keeps the element catalog (elements.selectors._catalog)
+        api.get(url)  # the first request keeps the element catalog (elements.selectors.element_catalog)
         # Signed in (forced): the enterprise and the four kinds of records (issue 10: the catalog is kept).
         assert assert_constant_queries(api, url, grow) == 5
         page = reverse("elements:profile", args=[world.ent.uscc])
