@@ -324,6 +324,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
 # Element library (elements/): expiry warnings, sync chunk size, stale-batch detection, inbox and
 # scheduled feed URLs ({"registration": "https://…", …}, HTTPS only).
 ELEMENTS_EXPIRY_WARNING_DAYS = env.int("ELEMENTS_EXPIRY_WARNING_DAYS", default=90)
+# Built quality profiles are kept in the cache, forgotten on every write of the library
+# (elements.selectors, "the kept profile"): only with a cache every process shares (CACHE_URL),
+# since a per-process memory cache would not hear the other processes' writes.
+ELEMENTS_PROFILE_CACHE = env.bool("ELEMENTS_PROFILE_CACHE", default=bool(env("CACHE_URL", default="")))
 ELEMENTS_SYNC_CHUNK = env.int("ELEMENTS_SYNC_CHUNK", default=5000)
 # On PostgreSQL, CSV files of the registration list go through the staged (set-based) path,
 # written in slices of this many enterprises (elements/sync/staged.py).

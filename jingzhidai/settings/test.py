@@ -14,5 +14,7 @@ STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSy
                                     "OPTIONS": {"location": MEDIA_ROOT}}}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "signup": "10000/minute"}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: the memory cache hears every write, so the kept profiles are on in every test.
+ELEMENTS_PROFILE_CACHE = True
 # The demo world's year of history (regulators/demo.py): enough rows for every chart, fewer for speed.
 DEMO_HISTORY_APPLICATIONS = 60
