@@ -281,3 +281,17 @@ def test_the_self_check_and_the_profile_answer_from_the_kept_profile(world):
     assert regulator.get(url).json() == body
     assert AuditEvent.objects.filter(object_id=world.ent.uscc).count() == audited + 1
     assert client_for(world, "enterprise_2", api=True).get(url).status_code == 404
+
+
+def test_the_api_shape_is_asdict(world):
+    """elements.api.profile_data is dataclasses.asdict without the copies."""
+    import dataclasses
+
+    from elements.api import profile_data
+
+    listing(world.ent, listed_on=sel.today() - timedelta(days=3))
+    penalty(world.ent, sel.today() - timedelta(days=10), authority="北京市税务局")  # shown for information
+    distinction(world.ent, "infrastructure.iso_quality", granted_on=date(2024, 1, 1), certificate_no="C1")
+    profile = sel.profile_get(enterprise=world.ent)
+    assert profile.quality_credit.reasons and profile.quality_credit.information
+    assert profile_data(profile) == dataclasses.asdict(profile)
