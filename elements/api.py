@@ -30,8 +30,16 @@ from .filters import (
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
 
 
-def profile_data(profile) -> dict:
-    return dataclasses.asdict(profile)
+def profile_data(value):
+    """`dataclasses.asdict` of a profile, without its deep copy of every date and string (they are
+    immutable; the copy was most of the API's time once the profile is kept)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: profile_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [profile_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: profile_data(v) for k, v in value.items()}
+    return value
 
 
 class ProfileView(APIView):

@@ -2,6 +2,7 @@
 goes through `enterprises_with_profile_visible_to`, so when applications grants banks access
 under an enterprise's authorisation, it is added in one place."""
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -288,11 +289,105 @@ def element_catalog():
 
 
 def catalog_forget(**_kwargs):
-    """The catalog changed: the next profile reads it again. Forgotten at once and once more when
-    the transaction commits (a profile built meanwhile may have kept the catalog as it was)."""
+    """The catalog changed: the next profile reads it again, and no kept profile is used (they
+    carry the catalog's names and retirements). Forgotten at once and once more when the
+    transaction commits (a profile built meanwhile may have kept the catalog as it was)."""
     key = _catalog_key()
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    profiles_forget()
+
+
+# --- the kept profile ------------------------------------------------------------------------
+# A quality profile is kept in the cache (Redis in production) once built, under a key naming
+# everything it is computed from besides the library: the enterprise, the date (the rules count
+# by date, so a new day is a new key), the language of its texts, the rules' version and the
+# expiry-warning window. The value carries two tokens it was built under, and is used only while
+# both are still current:
+# - the library's generation, forgotten by the bulk writes (the import batches, the daily expiry
+#   of distinctions) and whenever the catalog changes;
+# - the enterprise's token, forgotten whenever one of its records is saved or deleted (receivers
+#   in apps.py, whoever writes it: the regulators' services, a confirmed claim, the admin…).
+# Forgetting deletes the token, at once and again when the writing transaction commits; a missing
+# token is created anew at random, so an evicted or expired token can only make kept profiles
+# unusable, never make a stale one current again. A profile is kept and used only for reads in
+# autocommit (every page and API GET: ATOMIC_REQUESTS is off); inside a transaction (a workflow
+# step, a service) the library is read as it stands, the transaction's own writes included, and
+# nothing is kept (a rolled-back write would otherwise leave its profile behind).
+# ELEMENTS_PROFILE_CACHE turns it on; it is on by default only with a shared cache (CACHE_URL),
+# since a per-process memory cache would not hear another process's writes.
+PROFILE_CACHE_VERSION = 1  # change with the profile's shape or texts
+PROFILE_TTL = 3600
+PROFILE_TOKEN_TTL = 86400
+
+
+def _db_name() -> str:
+    return connection.settings_dict.get("NAME")
+
+
+def _generation_key() -> str:
+    return f"elements:profiles:generation:{_db_name()}"
+
+
+def _enterprise_token_key(uscc: str) -> str:
+    return f"elements:profiles:token:{_db_name()}:{uscc}"
+
+
+def _profile_key(uscc: str, as_of: date) -> str:
+    return (f"elements:profile:{PROFILE_CACHE_VERSION}:{_db_name()}:{uscc}:{as_of.isoformat()}:"
+            f"{translation.get_language()}:{rules.RULES_VERSION}:{expiry_warning_days()}")
+
+
+def _profiles_kept() -> bool:
+    if not getattr(settings, "ELEMENTS_PROFILE_CACHE", False):
+        return False
+    # In autocommit, or only inside the blocks a test case wraps every test in (tests then see what
+    # production sees outside a transaction).
+    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def profiles_forget(enterprise_ids=None, **_kwargs):
+    """No kept profile of these enterprises (all of them when None: the bulk writes, the catalog)
+    is used any more. At once, and again when the current transaction commits (a profile built
+    meanwhile from the library as it was before the commit is then forgotten too)."""
+    if enterprise_ids is None:
+        keys = [_generation_key()]
+    else:
+        keys = [_enterprise_token_key(u) for u in dict.fromkeys(enterprise_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def record_forget(sender, instance, **_kwargs):
+    """post_save / post_delete receiver of the library's records (apps.py)."""
+    profiles_forget([instance.enterprise_id])
+
+
+def _token(key: str, current: str | None) -> str | None:
+    if current is not None:
+        return current
+    token = uuid.uuid4().hex
+    if cache.add(key, token, PROFILE_TOKEN_TTL):
+        return token
+    return cache.get(key)  # created by another request meanwhile (None: forgotten meanwhile)
+
+
+def _profile_kept_or_built(uscc: str, as_of: date) -> QualityProfile:
+    """One cache round trip when the profile is kept and current; otherwise built and kept."""
+    keys = _profile_key(uscc, as_of), _generation_key(), _enterprise_token_key(uscc)
+    found = cache.get_many(keys)
+    tokens = found.get(keys[1]), found.get(keys[2])
+    kept = found.get(keys[0])
+    if kept is not None and None not in tokens and kept[0] == tokens:
+        return kept[1]
+    tokens = _token(keys[1], tokens[0]), _token(keys[2], tokens[1])
+    profile = _profile_fresh(uscc, as_of)
+    if None not in tokens:
+        cache.set(keys[0], (tokens, profile), PROFILE_TTL)
+    return profile
 
 
 def _listings(as_of):
@@ -321,10 +416,17 @@ def _distinctions(as_of):
 
 
 def profile_get(*, enterprise: Enterprise, as_of: date | None = None) -> QualityProfile:
-    """The quality profile of one enterprise on one date (default: today in Beijing). Six
-    queries whatever the enterprise holds."""
+    """The quality profile of one enterprise on one date (default: today in Beijing): kept in the
+    cache once built (see "the kept profile" above), no query then; otherwise four queries
+    whatever the enterprise holds (the catalog is kept too)."""
     as_of = as_of or today()
-    uscc = enterprise.uscc
+    if _profiles_kept():
+        return _profile_kept_or_built(enterprise.uscc, as_of)
+    return _profile_fresh(enterprise.uscc, as_of)
+
+
+def _profile_fresh(uscc: str, as_of: date) -> QualityProfile:
+    """The profile built from the library as it stands (what a kept profile must equal)."""
     categories, types = element_catalog()
     return _profile_build(uscc, as_of, categories, types,
                           listings=_listings(as_of).filter(enterprise_id=uscc),

@@ -19,6 +19,7 @@ from jingzhidai.errors import ApplicationError, full_clean_or_raise
 from . import records
 from .choices import DISTINCTION_LEVELS, DistinctionStatus, EventKind, Feed, ListingKind, Nature, Source
 from .models import ChangeEvent, Distinction, ElementType, ImportBatch, Listing, Penalty, SpotCheck
+from .selectors import profiles_forget
 from .selectors import today as today_local
 from .signals import announce
 
@@ -201,6 +202,7 @@ def distinctions_expire(*, today: date | None = None, chunk: int = 5000) -> int:
                 return total
             Distinction.objects.filter(id__in=[r[0] for r in rows]).update(
                 status=DistinctionStatus.EXPIRED, updated_at=timezone.now())
+            profiles_forget()  # an update sends no signal
             ChangeEvent.objects.bulk_create([
                 ChangeEvent(enterprise_id=ent, kind=EventKind.DISTINCTION_LAPSED, record_type="distinction",
                             record_id=pk, element_type_id=type_id, occurred_on=expires + timedelta(days=1),

@@ -31,6 +31,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 HEADER = "Idempotency-Key"
+META_KEY = "HTTP_IDEMPOTENCY_KEY"
 REPLAYED = "Idempotent-Replayed"
 FORM_FIELD = "form_token"
 API_PREFIX = "/api/"
@@ -189,8 +190,12 @@ class IdempotencyKeyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = request.headers.get(HEADER)
-        if key is None or request.method in SAFE_METHODS or not request.path.startswith(API_PREFIX):
+        # Safe methods first, and the header from META: request.headers would parse every header
+        # of every GET only to find this one absent or ignored.
+        if request.method in SAFE_METHODS:
+            return self.get_response(request)
+        key = request.META.get(META_KEY)
+        if key is None or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         if not KEY_PATTERN.match(key):
             return _error(400, _("The Idempotency-Key header must be 1 to 255 visible ASCII characters."),

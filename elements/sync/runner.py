@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import SYNC_FEEDS, BatchSource, BatchStatus
 from ..models import ImportBatch, RejectedRow
+from ..selectors import profiles_forget
 from ..signals import announce
 from . import staged
 from .apply import APPLIERS, Outcome, Row
@@ -139,6 +140,8 @@ def _run(batch: ImportBatch, path: str):
 def _commit(batch: ImportBatch, applier, rows: list[Row], rejects, read: int, fraction: float):
     with transaction.atomic():
         outcome = applier.apply(rows) if rows else Outcome()
+        if outcome.inserted or outcome.updated:
+            profiles_forget()  # bulk writes send no signal: no kept profile is used any more
         all_rejects = sorted(rejects + outcome.rejects, key=lambda r: r[0])
         if all_rejects:
             RejectedRow.objects.bulk_create([_reject(batch, n, e) for n, e in all_rejects], batch_size=2000)

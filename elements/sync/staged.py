@@ -41,6 +41,7 @@ from identity.uscc import ALPHABET, WEIGHTS
 
 from ..choices import EventKind, Feed, Source
 from ..models import ImportBatch
+from ..selectors import profiles_forget
 from . import bulk, parse
 from .apply import ENTERPRISE_FIELDS
 from .feeds import CODE, Mapping, header_of, parse_code
@@ -419,6 +420,8 @@ class StagedRegistration:
                 cur.execute("SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) "
                             "FROM jzd_diff WHERE k > %s AND k <= %s", [done, done + step])
                 inserted, updated = cur.fetchone()
+                # The registry is not part of a profile, but the library moved on: none kept is used.
+                profiles_forget()
                 done += step
                 self._save(inserted=self.batch.inserted + inserted, updated=self.batch.updated + updated,
                            progress=min(99, 55 + int(44 * min(done, self.diff) / self.diff)))

@@ -52,7 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # before anything reads the path or the query string into a database query
     "jingzhidai.middleware.RejectNulMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy of responses without nonce or decorator built once
+    "jingzhidai.middleware.CSPMiddleware",
     "jingzhidai.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,6 +161,14 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
+# With a shared cache (CACHE_URL: Redis) sessions are read from it and written through to the
+# database (cached_db): a signed-in request reads its session without a query, and a session the
+# cache lost is read from the database. The user is still read from the database on every request,
+# so deactivation and a password change take effect at once. Without a shared cache, the
+# database only: a per-process memory cache would let one worker keep a session another one
+# ended (docs/decisions.md).
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if env("CACHE_URL", default="")
+                  else "django.contrib.sessions.backends.db")
 
 # Lockout after repeated failed logins (django-axes): per username, from any address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -324,6 +333,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
 # Element library (elements/): expiry warnings, sync chunk size, stale-batch detection, inbox and
 # scheduled feed URLs ({"registration": "https://…", …}, HTTPS only).
 ELEMENTS_EXPIRY_WARNING_DAYS = env.int("ELEMENTS_EXPIRY_WARNING_DAYS", default=90)
+# Built quality profiles are kept in the cache, forgotten on every write of the library
+# (elements.selectors, "the kept profile"): only with a cache every process shares (CACHE_URL),
+# since a per-process memory cache would not hear the other processes' writes.
+ELEMENTS_PROFILE_CACHE = env.bool("ELEMENTS_PROFILE_CACHE", default=bool(env("CACHE_URL", default="")))
 ELEMENTS_SYNC_CHUNK = env.int("ELEMENTS_SYNC_CHUNK", default=5000)
 # On PostgreSQL, CSV files of the registration list go through the staged (set-based) path,
 # written in slices of this many enterprises (elements/sync/staged.py).

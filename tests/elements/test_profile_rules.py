@@ -13,7 +13,7 @@ from elements import rules
 from elements.choices import DistinctionStatus, EventKind, ListingKind, Source, SpotCheckResult
 from elements.models import ChangeEvent, Distinction, ElementType, Listing, Penalty, SpotCheck
 from elements.records import content_hash, derived, record_key
-from elements.selectors import credit_summary, profile_get, profiles_get
+from elements.selectors import credit_summary, profile_get, profiles_forget, profiles_get
 
 from ..helpers import client_for
 
@@ -366,12 +366,14 @@ def test_default_date_is_today_in_beijing(world, monkeypatch):
 
 def test_constant_queries_whatever_the_enterprise_holds(world):
     def count():
+        profiles_forget([world.ent.uscc])  # a build, not the kept profile (tests/elements/test_profile_kept.py)
         with CaptureQueriesContext(connection) as ctx:
             profile_get(enterprise=world.ent, as_of=date(2025, 6, 1))
         return len(ctx)
 
     assert count() == 6  # the first reads (and keeps) the catalog
     before = count()
+    assert before == 4
     for i in range(5):
         listing(world.ent, listed_on=date(2024, 1, 1 + i))
         penalty(world.ent, date(2024, 2, 1 + i), no=f"罚{i}")
@@ -457,10 +459,14 @@ def _catalog_reads(fn):
 
 def test_the_catalog_is_read_once_then_kept(world):
     """The element catalog (categories and types) is kept in the cache: a profile reads it on the
-    first request only; then four queries (listings, penalties, spot checks, distinctions)."""
+    first request only; then four queries (listings, penalties, spot checks, distinctions), and
+    none while the built profile is kept."""
     day = date(2025, 6, 1)
     _p, first, reads = _catalog_reads(lambda: profile_get(enterprise=world.ent, as_of=day))
     assert (first, reads) == (6, 2)
+    _p, kept, reads = _catalog_reads(lambda: profile_get(enterprise=world.ent, as_of=day))
+    assert (kept, reads) == (0, 0)
+    profiles_forget([world.ent.uscc])
     _p, again, reads = _catalog_reads(lambda: profile_get(enterprise=world.ent, as_of=day))
     assert (again, reads) == (4, 0)
     _p, many, reads = _catalog_reads(lambda: profiles_get(enterprise_ids=[world.ent.uscc], as_of=day))
@@ -496,12 +502,17 @@ def test_a_catalog_change_is_seen_by_the_next_profile(world):
 @pytest.mark.parametrize("api", [True, False])
 def test_the_public_check_runs_a_pinned_number_of_queries(world, api):
     """The self-check (API and page): the registry record and the four kinds of records; the
-    element catalog is kept from the first request."""
+    element catalog is kept from the first request, and the built profile until the library
+    changes (then only the registry record)."""
     from rest_framework.test import APIClient
 
     url = reverse("api:enterprise-check") if api else reverse("identity:check")
     client = APIClient()
     client.get(url, {"uscc": world.ent.uscc})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, {"uscc": world.ent.uscc}).status_code == 200
+    assert len(ctx) == 1, [q["sql"][:100] for q in ctx.captured_queries]
+    profiles_forget([world.ent.uscc])
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, {"uscc": world.ent.uscc}).status_code == 200
     assert len(ctx) == 5, [q["sql"][:100] for q in ctx.captured_queries]

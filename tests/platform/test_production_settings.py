@@ -84,3 +84,23 @@ def test_loading_production_settings_leaves_the_running_settings_alone(monkeypat
     before = dict(settings.DATABASES["default"])
     load_production(monkeypatch, DATABASE_CONN_MAX_AGE="123")
     assert settings.DATABASES["default"] == before
+
+
+def test_sessions_are_cached_only_with_a_shared_cache(monkeypatch):
+    """cached_db with Redis (every worker shares it); the database alone with the per-process
+    memory cache, where one worker could keep a session another one ended."""
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    monkeypatch.delenv("ELEMENTS_PROFILE_CACHE", raising=False)
+    running = sys.modules["jingzhidai.settings.base"]
+    try:
+        sys.modules.pop("jingzhidai.settings.base")  # these are decided in base, from the environment
+        alone = load_production(monkeypatch)
+        sys.modules.pop("jingzhidai.settings.base")
+        shared = load_production(monkeypatch, CACHE_URL="redis://127.0.0.1:6379/9")
+    finally:
+        sys.modules["jingzhidai.settings.base"] = running
+    assert alone.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert alone.ELEMENTS_PROFILE_CACHE is False
+    assert shared.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert shared.ELEMENTS_PROFILE_CACHE is True
+
