@@ -2,6 +2,7 @@
 `/api/v1/verification-requests/`. Objects come through the selectors' doors (others are 404);
 every write goes through a service; refused transitions answer 409."""
 
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +21,7 @@ from jingzhidai.api import (
     RowSerializerMixin,
     ScopedQuerysetMixin,
     inline_choice,
+    row_converter,
 )
 from jingzhidai.limits import CODE, LONG_TEXT, NOTE, REASON, SHORT, TEXT
 from jingzhidai.scoping import get_visible_or_404
@@ -114,7 +116,11 @@ class ApplicationSerializer(RowSerializerMixin, serializers.ModelSerializer):
 
     def _allowed(self, status_value) -> list[str]:
         request = self.context.get("request")
-        return allowed_actions(status_value, request.user.role) if request else []
+        if request is None:
+            return []
+        # Once a page per status (RowSerializerMixin.once_a_page); each row a list of its own.
+        return list(self.once_a_page(("allowed", status_value),
+                                     lambda: allowed_actions(status_value, request.user.role)))
 
     @property
     def _hidden(self) -> tuple:
@@ -151,7 +157,10 @@ class ApplicationSerializer(RowSerializerMixin, serializers.ModelSerializer):
 
     @cached_property
     def _contract_fields(self) -> list:
-        return [(name, field.to_representation) for name, field in self.fields["contract"].fields.items()]
+        # The nested serializer's fields as row_fields has them (built once per class).
+        tz = timezone.get_current_timezone()
+        return [(name, row_converter(field, tz))
+                for name, field in dict(self.row_fields())["contract"].fields.items()]
 
     def row_contract(self, row) -> dict | None:
         if row["contract__id"] is None:
@@ -291,7 +300,8 @@ class ReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON)
 
 
-class VerificationRequestSerializer(serializers.ModelSerializer):
+class VerificationRequestSerializer(RowSerializerMixin, serializers.ModelSerializer):
+    # The list reads it as rows (RowSerializerMixin): the same JSON without model instances.
     element = serializers.CharField(source="element_type.code")
     element_name = serializers.CharField(source="element_type.name")
     enterprise = serializers.SerializerMethodField()
@@ -305,12 +315,26 @@ class VerificationRequestSerializer(serializers.ModelSerializer):
         fields = ["id", "application", "element", "element_name", "enterprise", "bank", "regulator_unit",
                   "question", "asked_at", "due_on", "overdue", "status", "answer_note", "answered_at",
                   "distinction"]
+        list_serializer_class = RowListSerializer
+
+    row_extra = ("enterprise_id", "enterprise__name", "status", "due_on")
 
     def get_enterprise(self, obj) -> dict:
         return {"uscc": obj.enterprise_id, "name": obj.enterprise.name}
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()
+
+    def row_enterprise(self, row) -> dict:
+        return {"uscc": row["enterprise_id"], "name": row["enterprise__name"]}
+
+    @cached_property
+    def _today(self):
+        return timezone.localdate()  # once a page
+
+    def row_overdue(self, row) -> bool:
+        # VerificationRequest.is_overdue, from the row.
+        return row["status"] == VerificationStatus.OPEN and row["due_on"] < self._today
 
 
 class VerificationRequestCreateSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ import os
 import statistics
 import time
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,7 +41,9 @@ def last(count, size):
 urls = []
 # ONLY=loans: the loan book's pages only.
 only_loans = os.environ.get("ONLY") == "loans"
-for base, size in (("/api/v1/applications/", 50), ("/applications/", 50)):
+# The API's pages are of 20 rows by default (REST_FRAMEWORK PAGE_SIZE), the HTML pages' of 50.
+API_SIZE = settings.REST_FRAMEWORK["PAGE_SIZE"]
+for base, size in (("/api/v1/applications/", API_SIZE), ("/applications/", 50)):
     for query, count in (("", n), ("status=under_review&", n_status), ("district=110108&", n_district)):
         for page in (1, last(count, size) // 2 or 1, last(count, size)):
             urls.append(f"{base}?{query}page={page}")
@@ -52,8 +55,8 @@ from loans.models import Loan  # noqa: E402
 
 n_loans = Loan.objects.filter(bank_id=u.bank_id).count()
 print("loans of the bank", n_loans, flush=True)
-for base in ("/api/v1/loans/", "/loans/"):
-    for page in (1, last(n_loans, 50) // 2 or 1, last(n_loans, 50)):
+for base, size in (("/api/v1/loans/", API_SIZE), ("/loans/", 50)):
+    for page in (1, last(n_loans, size) // 2 or 1, last(n_loans, size)):
         urls.append(f"{base}?page={page}")
 for query in ("status=repaying", "open=true", "overdue=any", "classification=loss", "district=110108", "product=1",
               "alerts_open=true", "q=北京", "q=精密", "q=GROW-3321"):

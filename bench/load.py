@@ -16,7 +16,12 @@ Against a database filled by `manage.py seed_demo` and `manage.py grow_demo --ap
 - adds to it, for the floor of a tenant-scoped list, the demo officer signed in (Django's session
   and authentication middleware: the session row and one user read, through an unmanaged user
   model on the portal's `identity_user`) and its bank's 20 rows serialized by a DRF
-  ModelSerializer, as a plain view (`/signed/`) and as a DRF APIView (`/signed-drf/`);
+  ModelSerializer, as a plain view (`/signed/`) and as a DRF APIView (`/signed-drf/`); the same
+  APIView around one row by primary key (`/signed-one/<pk>/`, the floor of a signed-in single
+  object: detail, profile); the list with token authentication on the portal's token table
+  instead of the session (`/token-drf/`); and the least an audited, counted, tenant-scoped list
+  does (`/audited/`: token, the bank's submitted applications, the count up to 5,000, 20 rows in
+  the list's order, one row inserted into the portal's audit table);
 - authenticates as the demo users (API tokens from `identity.services.api_token_issue`,
   sessions as `Client.force_login` writes them for the HTML pages);
 - for each endpoint, at 10 and 50 concurrent clients (threads, one keep-alive connection each,
@@ -151,8 +156,64 @@ class SignedDRF(APIView):
         return Response({"results": _rows(request.user)})
 
 
+# The floor of a signed-in single object (detail, profile): the same APIView around one row by
+# primary key through the ORM and the ModelSerializer (ratio to the bare one-row view).
+class SignedOneDRF(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request, pk):
+        return Response(ApplicationSerializer(Application.objects.get(pk=pk)).data)
+
+
+# An API token as the portal keeps it (identity.authentication: only the SHA-256 of the key is
+# stored; one indexed read of the token with its user), on the portal's own token table.
+import hashlib
+
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from benchapp.models import ApiToken, AuditEvent
+
+
+class BareTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        token = (ApiToken.objects.select_related("user")
+                 .filter(key_hash=hashlib.sha256(key.encode()).hexdigest()).first())
+        if token is None or not token.user.is_active:
+            raise AuthenticationFailed("Invalid token.")
+        return token.user, token
+
+
+class TokenDRF(SignedDRF):
+    """The signed-in DRF list with token authentication instead of the session."""
+
+    authentication_classes = [BareTokenAuthentication]
+
+
+COUNT_BOUND = 5000
+
+
+class AuditedDRF(TokenDRF):
+    """The least an audited, counted, tenant-scoped list does, as the portal's lists do it:
+    token authentication, the user's scope (the bank's submitted applications), the total
+    counted up to a bound, a page of 20 rows (ORDER BY the list's index), one audit row inserted."""
+
+    def get(self, request):
+        user = request.user
+        scope = Application.objects.filter(bank_id=user.bank_id, submitted_at__isnull=False)
+        count = scope.order_by().values("pk")[:COUNT_BOUND + 1].count()
+        rows = ApplicationSerializer(scope.order_by("-status_changed_at", "-id")[:20], many=True).data
+        AuditEvent.objects.create(user_id=user.pk, username=user.username, action="list",
+                                  object_type="applications.application", method=request.method,
+                                  path=request.path[:500], query=request.META.get("QUERY_STRING", "")[:500])
+        return Response({"count": count, "count_estimated": count > COUNT_BOUND, "results": rows})
+
+
 urlpatterns = [path("one/<int:pk>/", one), path("page/<int:bank>/", page), path("signed/", signed),
-               path("signed-drf/", SignedDRF.as_view())]
+               path("signed-drf/", SignedDRF.as_view()), path("signed-one/<int:pk>/", SignedOneDRF.as_view()),
+               path("token-drf/", TokenDRF.as_view()), path("audited/", AuditedDRF.as_view())]
 '''
 
 # The portal's users and applications, read-only (unmanaged) for the bare project's signed-in views.
@@ -180,10 +241,44 @@ class Application(models.Model):
     enterprise_id = models.CharField(max_length=18)
     created_at = models.DateTimeField()
     status_changed_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True)
 
     class Meta:
         managed = False
         db_table = "applications_application"
+
+
+class ApiToken(models.Model):
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    user = models.ForeignKey(User, on_delete=models.DO_NOTHING)
+    created = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "identity_apitoken"
+
+
+class AuditEvent(models.Model):
+    """The portal's audit table (the bare project writes one row per audited list, as the portal does)."""
+
+    user_id = models.BigIntegerField(null=True)
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32, blank=True, default="")
+    organization = models.CharField(max_length=200, blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+    address = models.GenericIPAddressField(null=True)
+    request_id = models.CharField(max_length=64, blank=True, default="")
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    action = models.CharField(max_length=16)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    query = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        managed = False
+        db_table = "audit_auditevent"
 '''
 
 # Signs the demo officer in to the bare project (its own session row and secret key).
@@ -340,6 +435,7 @@ def world():
     detail = seen.order_by("-id").values_list("id", flat=True)[:1][0]
     return dict(
         officer_token=api_token_issue(user=officer), enterprise_token=api_token_issue(user=enterprise),
+        district_token=api_token_issue(user=district),
         officer_session=session(officer), district_session=session(district), cookie=settings.SESSION_COOKIE_NAME,
         bank=officer.bank_id, uscc=enterprise.enterprise_id, detail=detail, seen=n,
         product=Product.objects.filter(bank_id=officer.bank_id).order_by("pk").values_list("pk", flat=True)[0],
@@ -363,6 +459,7 @@ def endpoints(w, api_page=None, html_page=None):
         ("API applications list, first page", "/api/v1/applications/", officer_api, "page"),
         ("API applications list, middle page", f"/api/v1/applications/?page={api_last // 2 or 1}", officer_api, "page"),
         ("API applications list, last page", f"/api/v1/applications/?page={api_last}", officer_api, "page"),
+        ("API applications list, first page of 50", "/api/v1/applications/?page_size=50", officer_api, "page"),
         ("API applications ?status=under_review", "/api/v1/applications/?status=under_review", officer_api, "page"),
         ("API applications ?district=110108", "/api/v1/applications/?district=110108", officer_api, "page"),
         ("HTML bank queue, first page", "/applications/", officer_html, "page"),
@@ -372,6 +469,7 @@ def endpoints(w, api_page=None, html_page=None):
         ("API public self-check", f"/api/v1/enterprises/check/?uscc={w['uscc']}", public, "one"),
         ("HTML public self-check", f"/check/?uscc={w['uscc']}", {"Accept": "text/html"}, "one"),
         ("API loan book", "/api/v1/loans/", officer_api, "page"),
+        ("API loan book, page of 50", "/api/v1/loans/?page_size=50", officer_api, "page"),
         ("HTML loan book", "/loans/", officer_html, "page"),
         ("HTML loan book ?product=", f"/loans/?product={w['product']}", officer_html, "page"),
         # Its figures, loaded by the page in a request of their own (htmx).
@@ -379,6 +477,11 @@ def endpoints(w, api_page=None, html_page=None):
         ("HTML regulators' inbox", "/regulators/verification-requests/", district_html, "page"),
         ("API verification requests (regulator)", "/api/v1/verification-requests/",
          {**district_html, "Accept": "application/json"}, "page"),
+        ("API verification requests (regulator, token)", "/api/v1/verification-requests/",
+         {"Authorization": f"Token {w['district_token']}", "Accept": "application/json"}, "page"),
+        ("API applications list (district regulator: audited)", "/api/v1/applications/",
+         {"Authorization": f"Token {w['district_token']}", "Accept": "application/json"}, "page"),
+        ("HTML public typical cases", "/regulators/public/cases/", {"Accept": "text/html"}, "page"),
         # The portal's floor: its middleware and DRF around 16 reference rows, no sign-in, one query.
         ("API districts (the portal's floor)", "/api/v1/districts/", public, "one"),
     ]
@@ -422,18 +525,26 @@ def main():
               flush=True)
         bare = {}
         signed_in = {"Cookie": f"sessionid={bare_session(tmp / 'project', bare_env)}"}
+        token = {"Authorization": f"Token {w['officer_token']}"}  # the portal's token table
         for kind, path, headers, name in (
                 ("one", f"/one/{w['detail']}/", {}, "bare Django, one row"),
                 ("page", f"/page/{w['bank']}/", {}, "bare Django, 20-row page"),
                 # The floor of a tenant-scoped list (ratio to the bare page).
                 ("signed", "/signed/", signed_in, "bare, signed in + ModelSerializer"),
-                ("signed-drf", "/signed-drf/", signed_in, "bare, signed in + DRF APIView")):
+                ("signed-drf", "/signed-drf/", signed_in, "bare, signed in + DRF APIView"),
+                # The floor of a signed-in single object (detail, profile): ratio to the one-row view.
+                ("signed-one", f"/signed-one/{w['detail']}/", signed_in, "bare, signed in + DRF, one row"),
+                ("token-drf", "/token-drf/", token, "bare, token + DRF APIView"),
+                ("audited", "/audited/", token, "bare, token+scope+count+audit, 20 rows")):
             status = warm(bare_port, path, headers)
             if status != 200:
                 raise SystemExit(f"bare project: {path} answered {status}")
             for c in clients:
                 bare[kind, c] = run_load(bare_port, path, headers, clients=c, duration=args.duration)
-                ratio = bare[kind, c][0] / bare["page", c][0] if kind.startswith("signed") and bare["page", c][0] else None
+                # The floor rows: a single object to the one-row view, a list to the 20-row page.
+                to = "one" if kind == "signed-one" else "page"
+                ratio = (bare[kind, c][0] / bare[to, c][0] if kind not in ("one", "page") and bare[to, c][0]
+                         else None)
                 results.append(dict(server="bare", endpoint=f"bare {kind}", path=path, clients=c,
                                     rps=bare[kind, c][0], p50=bare[kind, c][1], p99=bare[kind, c][2],
                                     errors=bare[kind, c][3], ratio=ratio))

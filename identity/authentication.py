@@ -18,7 +18,11 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         from .services import api_token_hash
 
-        token = ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key)).first()
+        # One indexed read of the token with its user; the key hash is unique, so no ordering
+        # (`.first()` would sort by the model's `-created`). Not cached: a revoked token (sign-out,
+        # deactivation, password change) must stop working at once.
+        token = next(iter(ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key))
+                          .order_by()[:1]), None)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:

@@ -98,7 +98,11 @@ class LoanSerializer(RowSerializerMixin, serializers.ModelSerializer):
 
     def _allowed(self, status_value) -> list[str]:
         request = self.context.get("request")
-        return allowed_actions(status_value, request.user.role) if request else []
+        if request is None:
+            return []
+        # Once a page per status (RowSerializerMixin.once_a_page); each row a list of its own.
+        return list(self.once_a_page(("allowed", status_value),
+                                     lambda: allowed_actions(status_value, request.user.role)))
 
     @property
     def _hidden(self) -> tuple:

@@ -265,7 +265,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "jingzhidai.api.Pagination",
-    "PAGE_SIZE": 50,
+    # A page of 20 by default, up to 200 with ?page_size= (docs/decisions.md, issue 10).
+    "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON with a size and nesting bound (jingzhidai/api.py); forms and files as DRF has them.
     "DEFAULT_PARSER_CLASSES": [

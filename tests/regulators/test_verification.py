@@ -262,3 +262,28 @@ def test_the_answer_form_labels_every_field_and_offers_the_elements_levels(revie
     select = re.search(r'<select [^>]*name="level".*?</select>', page, re.S).group(0)
     assert re.findall(r'<option value="(\w*)"', select) == ["", "national", "municipal"]
     assert ">—<" not in select and ">未说明<" in select
+
+
+@pytest.mark.parametrize("who", ["district", "officer"])
+def test_the_list_rows_are_the_serializers_json_byte_for_byte(reviewing, world, who):
+    """The list reads rows as values (RowSerializerMixin); each is what the serializer gives for
+    the request itself, built the DRF way (overdue or not, open or answered)."""
+    from rest_framework import serializers
+    from rest_framework.renderers import JSONRenderer
+
+    from applications.api import VerificationRequestSerializer
+    from applications.selectors import verification_requests_visible_to
+
+    answered = services.verification_request_create(application=reviewing, user=world.officer,
+                                                    element_code=UNHELD, question="请核实")
+    services.verification_request_answer(request=answered, user=world.district, confirmed=False, note="未查到")
+    late = services.verification_request_create(application=reviewing, user=world.officer, element_code=UNHELD,
+                                                question="请再核实")
+    VerificationRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    body = client_for(world, who, api=True).get(reverse("api:verification-request-list"))
+    rows = body.json()["results"]
+    assert len(rows) == 2 and {r["overdue"] for r in rows} == {True, False}
+    plain = type("Plain", (VerificationRequestSerializer,), {"get_fields": serializers.ModelSerializer.get_fields})
+    objs = verification_requests_visible_to(world.users[who]).order_by("-asked_at", "-id")
+    expected = JSONRenderer().render([plain(obj).data for obj in objs])
+    assert JSONRenderer().render(rows) == expected
