@@ -21,10 +21,11 @@ from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
 from jingzhidai.errors import ApplicationError, error_text, form_labels
 from jingzhidai.paging import DeferredJoinPaginator
+from jingzhidai.rows import UrlOf, ValueRowsMixin
 from jingzhidai.scoping import get_visible_or_404
 
 from . import alerts, forms, selectors, services
-from .choices import LoanAction, RepaymentSource
+from .choices import Classification, LoanAction, LoanStatus, RepaymentSource
 from .filters import FundUseReportFilter, LoanFilter, RiskAlertFilter
 from .workflow import allowed_actions
 
@@ -45,8 +46,13 @@ def _roles(user) -> dict:
             "is_desk": user.role in DESK, "is_regulator": user.is_regulator}
 
 
-class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
-    """The bank's loan book; the enterprise's loans; the regulators' loans of their district."""
+STATUS_LABELS = dict(LoanStatus.choices)
+CLASSIFICATION_LABELS = dict(Classification.choices)
+
+
+class LoanListView(AuditedReadMixin, LoginRequiredMixin, ValueRowsMixin, FilterView):
+    """The bank's loan book; the enterprise's loans; the regulators' loans of their district.
+    The rows are read as values (jingzhidai/rows.py): the columns shown, no model instances."""
 
     audit_object_type = "loans.loan"
     audit_action = AuditAction.LIST
@@ -55,9 +61,24 @@ class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     template_name = "loans/loan_list.html"
     paginate_by = 50
     paginator_class = DeferredJoinPaginator
+    row_values = ("id", "contract__number", "enterprise__name", "enterprise__uscc", "enterprise__district__name",
+                  "bank__name", "product__name", "outstanding", "next_due_on", "next_due_amount", "status",
+                  "days_past_due", "classification", "open_alerts")
 
     def get_queryset(self):
         return selectors.loan_list(self.request.user)
+
+    def row_maker(self):
+        url = UrlOf("loans:detail")
+
+        def make(row):
+            row["pk"] = row["id"]
+            row["url"] = url(row["id"])
+            row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+            row["classification_label"] = CLASSIFICATION_LABELS.get(row["classification"], row["classification"])
+            return row
+
+        return make
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
