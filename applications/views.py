@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
@@ -17,10 +18,11 @@ from audit.views import AuditedReadMixin
 from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
+from jingzhidai import money
 from jingzhidai.errors import ApplicationError, error_text, errors_to_form, form_labels
 from jingzhidai.forms import labelled_errors
 from jingzhidai.paging import DeferredJoinPaginator
-from jingzhidai.rows import UrlOf, ValueRowsMixin
+from jingzhidai.rows import UrlOf, ValueRowsMixin, esc, since, ymd
 from jingzhidai.scoping import get_visible_or_404
 
 from . import forms, selectors, services
@@ -61,20 +63,36 @@ class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, ValueRowsMixin, 
 
     def row_maker(self):
         url = UrlOf("applications:detail")
+        user = self.request.user
+        is_bank, is_enterprise = user.role in BANK_ROLES, user.role == Role.ENTERPRISE
+        self.now = timezone.now()
 
         def make(row):
             row["pk"] = pk = row["id"]
-            row["url"] = url(pk)
-            row["number"] = Application.number_of(pk, row["created_at"])
-            row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-            row["is_waiting"] = row["status"] in WAITING
+            status = row["status"]
+            # The row's markup (jingzhidai/rows.py), as the template's loop wrote it.
+            enterprise = "" if is_enterprise else (
+                f'<td>{esc(row["enterprise__name"])}<div class="small text-muted mono">{esc(row["enterprise__uscc"])}'
+                f'</div></td><td>{esc(row["enterprise__district__name"] or "")}</td>')
+            bank = "" if is_bank else f'<td>{esc(row["bank__name"])}</td>'
+            row["is_waiting"] = status in WAITING
+            waiting = since(row["status_changed_at"], self.now) if row["is_waiting"] else "—"
+            row["html"] = mark_safe(
+                f'<tr data-testid="application-row">\n'
+                f'  <td class="mono"><a href="{esc(url(pk))}">{esc(Application.number_of(pk, row["created_at"]))}</a></td>\n'
+                f'  {enterprise}\n  {bank}\n'
+                f'  <td>{esc(row["product__name"])}</td>\n'
+                f'  <td class="text-end">{esc(money.wan(row["amount"]))}</td>\n'
+                f'  <td><span class="badge text-bg-secondary">{esc(STATUS_LABELS.get(status, status))}</span></td>\n'
+                f'  <td>{ymd(row["submitted_at"]) or "—"}</td>\n'
+                f'  <td>{waiting}</td>\n</tr>')
             return row
 
         return make
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["now"] = timezone.now()
+        ctx["now"] = self.now
         ctx["is_bank"] = self.request.user.role in BANK_ROLES
         ctx["is_enterprise"] = self.request.user.role == Role.ENTERPRISE
         return ctx
