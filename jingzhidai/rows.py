@@ -5,9 +5,9 @@ application row: nine models) and the template then asked each row for its choic
 The pages read `.values()` of the columns they show (`DeferredJoinPaginator(values=…)`), and a
 view turns each dict into a `Row` with what the template prints (labels, number, link)."""
 
+import html
+
 from django.urls import reverse
-from django.utils import dateformat
-from django.utils.html import conditional_escape
 from django.utils.timesince import timesince
 from django.utils.timezone import template_localtime
 
@@ -76,16 +76,21 @@ class ValueRowsMixin:
 # the former template markup, in both languages).
 
 def esc(value) -> str:
-    """`{{ value }}`: None prints as "None" there too, so callers give "" where the template
-    used `|default:""`."""
-    return conditional_escape(value)
+    """`{{ value }}` (`conditional_escape`, without its lazy-argument wrapper: list cells are
+    text, numbers or safe markup). None prints as "None" there too, so callers give "" where
+    the template used `|default:""`."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def ymd(value) -> str:
-    """`{{ value|date:"Y-m-d" }}`: in the current time zone, "" for nothing."""
+    """`{{ value|date:"Y-m-d" }}`: in the current time zone, "" for nothing (Django's "Y-m-d"
+    is the zero-padded year, month and day)."""
     if value in (None, ""):
         return ""
-    return dateformat.format(template_localtime(value), "Y-m-d")
+    value = template_localtime(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def since(value, now) -> str:
@@ -93,7 +98,7 @@ def since(value, now) -> str:
     if not value:
         return ""
     try:
-        return conditional_escape(timesince(value, now))
+        return esc(timesince(value, now))
     except (ValueError, TypeError):
         return ""
 
