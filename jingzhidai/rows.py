@@ -3,7 +3,9 @@ rows; reading them as model instances built every joined model with every column
 application row: nine models) and the template then asked each row for its choice labels
 (`get_status_display` rebuilds the choices' dict on every call) and reversed a URL per row.
 The pages read `.values()` of the columns they show (`DeferredJoinPaginator(values=…)`), and a
-view turns each dict into a `Row` with what the template prints (labels, number, link)."""
+view turns each dict into a `Row` with what the template prints: for the long lists (the bank
+queue, the loan book, the regulators' inbox) the row's markup itself, written with the helpers
+at the end of this module, which the template prints with `{{ row.html }}`."""
 
 import html
 
@@ -52,7 +54,8 @@ def rows_of(page, make) -> list[Row]:
 
 class ValueRowsMixin:
     """For a list view paginated by `DeferredJoinPaginator`: the page's rows are read as
-    `.values(*row_values)` and each made a `Row` by `row()`, which adds what the template shows."""
+    `.values(*row_values)` and each completed by the callable `row_maker()` returns (labels,
+    link, markup: what the template shows)."""
 
     row_values: tuple[str, ...] = ()
 
