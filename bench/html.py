@@ -49,7 +49,8 @@ PAGES = {
         "/regulators/verification-requests/", "/regulators/verification-requests/?status=open",
         "/regulators/verification-requests/?page=LAST",
         "/applications/", "/loans/", "/loans/alerts/", "/enterprises/", "/accounts/",
-        "/elements/records/distinctions/", "/elements/imports/", "/elements/catalog/",
+        "/elements/records/distinctions/", "/elements/records/listings/", "/elements/records/penalties/",
+        "/elements/records/spot-checks/", "/elements/imports/", "/elements/catalog/",
         "/regulators/cases/", "/regulators/reports/", "/banks/", "/banks/products/",
     ],
     "demo-enterprise": [

@@ -12,8 +12,9 @@ with the same output (tests/applications/test_list_rows.py), but a model choice'
 one plain query (the loop counted them first, then read them through a server-side cursor)."""
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from jingzhidai.rows import esc
 
 register = template.Library()
 
@@ -21,7 +22,8 @@ register = template.Library()
 def _choices(field):
     queryset = getattr(field, "queryset", None)
     if queryset is None:
-        return field.choices
+        # A field without choices (a yes/no filter's NullBooleanField) gave the loop nothing.
+        return getattr(field, "choices", ())
     # As ModelChoiceIterator (and django-filter's, with its null choice) yields them, from one
     # evaluation of the queryset instead of a count and a cursor.
     iterator = field.iterator(field)
@@ -42,6 +44,5 @@ def filter_options(bound_field, all_label=None):
     for val, label in _choices(bound_field.field):
         shown = label if val or all_label is None else all_label
         selected = " selected" if str(val) == chosen else ""
-        html.append(f'<option value="{conditional_escape("" if val is None else val)}"{selected}>'
-                    f'{conditional_escape(shown)}</option>')
+        html.append(f'<option value="{esc("" if val is None else val)}"{selected}>{esc(shown)}</option>')
     return mark_safe("".join(html))
