@@ -45,8 +45,8 @@ class InboxView(RoleRequiredMixin, ValueRowsMixin, FilterView):
     template_name = "regulators/verificationrequest_list.html"
     paginate_by = 50
     paginator_class = DeferredJoinPaginator
-    row_values = ("id", "enterprise__name", "enterprise__uscc", "element_type__name", "application__bank__name",
-                  "asked_at", "due_on", "status")
+    row_values = ("id", "enterprise__name", "enterprise__uscc", "element_type__name", "application__bank_id",
+                  "application__bank__name", "asked_at", "due_on", "status")
 
     def get_queryset(self):
         return selectors.verification_inbox(self.request.user)
