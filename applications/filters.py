@@ -74,7 +74,8 @@ class ApplicationFilter(PortalFilterSet):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated and user.bank_id:
-            self.filters["product"].queryset = Product.objects.filter(bank_id=user.bank_id).order_by("name")
+            self.filters["product"].queryset = (Product.objects.filter(bank_id=user.bank_id).select_related("bank")
+                                                .order_by("name"))  # the choices name the bank
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(status__in=PHASE_STATUSES[value])

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
@@ -17,16 +18,19 @@ from audit.views import AuditedReadMixin
 from banks import selectors as bank_selectors
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
+from jingzhidai import money
 from jingzhidai.errors import ApplicationError, error_text, errors_to_form, form_labels
 from jingzhidai.forms import labelled_errors
 from jingzhidai.paging import DeferredJoinPaginator
+from jingzhidai.rows import UrlOf, ValueRowsMixin, esc, since, ymd
 from jingzhidai.scoping import get_visible_or_404
 
 from . import forms, selectors, services
 from .choices import Action, LibraryMatch, Status
 from .files import file_response
 from .filters import ApplicationFilter
-from .workflow import DOCUMENTS_ADDABLE, ENTERPRISE_EDITABLE, allowed_actions
+from .models import Application
+from .workflow import DOCUMENTS_ADDABLE, ENTERPRISE_EDITABLE, WAITING, allowed_actions
 
 # The fields a step's refusal may name, by their labels (a flash message never shows "amount").
 STEP_LABELS = {**form_labels(forms.ProposeForm), **form_labels(forms.ContractForm),
@@ -37,9 +41,13 @@ def _error(request, error: ApplicationError):
     messages.error(request, error_text(error, STEP_LABELS))
 
 
-class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
+STATUS_LABELS = dict(Status.choices)
+
+
+class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, ValueRowsMixin, FilterView):
     """The enterprise's applications; the bank's queue (with how long each has waited);
-    the regulators' view of their district's applications."""
+    the regulators' view of their district's applications. The rows are read as values
+    (jingzhidai/rows.py): the columns shown, no model instances."""
 
     filterset_class = ApplicationFilter
     template_name = "applications/application_list.html"
@@ -47,13 +55,44 @@ class ApplicationListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     audit_action = AuditAction.LIST
     paginate_by = 50
     paginator_class = DeferredJoinPaginator
+    row_values = ("id", "created_at", "enterprise__name", "enterprise__uscc", "enterprise__district__name",
+                  "bank__name", "product__name", "amount", "status", "submitted_at", "status_changed_at")
 
     def get_queryset(self):
         return selectors.application_list(self.request.user)
 
+    def row_maker(self):
+        url = UrlOf("applications:detail")
+        user = self.request.user
+        is_bank, is_enterprise = user.role in BANK_ROLES, user.role == Role.ENTERPRISE
+        self.now = timezone.now()
+
+        def make(row):
+            row["pk"] = pk = row["id"]
+            status = row["status"]
+            # The row's markup (jingzhidai/rows.py), as the template's loop wrote it.
+            enterprise = "" if is_enterprise else (
+                f'<td>{esc(row["enterprise__name"])}<div class="small text-muted mono">{esc(row["enterprise__uscc"])}'
+                f'</div></td><td>{esc(row["enterprise__district__name"] or "")}</td>')
+            bank = "" if is_bank else f'<td>{esc(row["bank__name"])}</td>'
+            row["is_waiting"] = status in WAITING
+            waiting = since(row["status_changed_at"], self.now) if row["is_waiting"] else "—"
+            row["html"] = mark_safe(
+                f'<tr data-testid="application-row">\n'
+                f'  <td class="mono"><a href="{esc(url(pk))}">{esc(Application.number_of(pk, row["created_at"]))}</a></td>\n'
+                f'  {enterprise}\n  {bank}\n'
+                f'  <td>{esc(row["product__name"])}</td>\n'
+                f'  <td class="text-end">{esc(money.wan(row["amount"]))}</td>\n'
+                f'  <td><span class="badge text-bg-secondary">{esc(STATUS_LABELS.get(status, status))}</span></td>\n'
+                f'  <td>{ymd(row["submitted_at"]) or "—"}</td>\n'
+                f'  <td>{waiting}</td>\n</tr>')
+            return row
+
+        return make
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["now"] = timezone.now()
+        ctx["now"] = self.now
         ctx["is_bank"] = self.request.user.role in BANK_ROLES
         ctx["is_enterprise"] = self.request.user.role == Role.ENTERPRISE
         return ctx

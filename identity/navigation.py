@@ -84,12 +84,26 @@ def _app_menus():
     return merged
 
 
+# The menu of each role, built once per process (and per URL resolver and script prefix,
+# which decide what the names reverse to): it depends on the role only, never on the user, and
+# its labels stay lazy, so each request shows them in its own language (issue 10: the reversals
+# were part of every page's cost).
+_MENUS: dict = {}
+
+
 def menu_for(user):
-    items = []
+    from django.urls import get_resolver, get_script_prefix, get_urlconf
+
     role = getattr(user, "role", None)
-    for label, name in MENUS.get(role, []) + _app_menus().get(role, []):
-        try:
-            items.append({"label": label, "url": reverse(name), "name": name})
-        except NoReverseMatch:
-            continue
-    return items
+    # The resolver itself (a new one whenever the URL configuration changes, tests included).
+    key = (role, get_resolver(get_urlconf()), get_script_prefix())
+    items = _MENUS.get(key)
+    if items is None:
+        items = []
+        for label, name in MENUS.get(role, []) + _app_menus().get(role, []):
+            try:
+                items.append({"label": label, "url": reverse(name), "name": name})
+            except NoReverseMatch:
+                continue
+        items = _MENUS[key] = tuple(items)
+    return list(items)

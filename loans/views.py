@@ -10,7 +10,9 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django_filters.views import FilterView
 
@@ -19,12 +21,14 @@ from audit.models import AuditAction
 from audit.views import AuditedReadMixin
 from identity.choices import BANK_ROLES, Role
 from identity.views import RoleRequiredMixin
+from jingzhidai import money
 from jingzhidai.errors import ApplicationError, error_text, form_labels
 from jingzhidai.paging import DeferredJoinPaginator
+from jingzhidai.rows import UrlOf, ValueRowsMixin, esc, ymd
 from jingzhidai.scoping import get_visible_or_404
 
 from . import alerts, forms, selectors, services
-from .choices import LoanAction, RepaymentSource
+from .choices import Classification, LoanAction, LoanStatus, RepaymentSource
 from .filters import FundUseReportFilter, LoanFilter, RiskAlertFilter
 from .workflow import allowed_actions
 
@@ -45,8 +49,14 @@ def _roles(user) -> dict:
             "is_desk": user.role in DESK, "is_regulator": user.is_regulator}
 
 
-class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
-    """The bank's loan book; the enterprise's loans; the regulators' loans of their district."""
+STATUS_LABELS = dict(LoanStatus.choices)
+CLASSIFICATION_LABELS = dict(Classification.choices)
+ALERT_BADGE = '<span class="badge text-bg-warning">{}</span>'
+
+
+class LoanListView(AuditedReadMixin, LoginRequiredMixin, ValueRowsMixin, FilterView):
+    """The bank's loan book; the enterprise's loans; the regulators' loans of their district.
+    The rows are read as values (jingzhidai/rows.py): the columns shown, no model instances."""
 
     audit_object_type = "loans.loan"
     audit_action = AuditAction.LIST
@@ -55,9 +65,49 @@ class LoanListView(AuditedReadMixin, LoginRequiredMixin, FilterView):
     template_name = "loans/loan_list.html"
     paginate_by = 50
     paginator_class = DeferredJoinPaginator
+    row_values = ("id", "contract__number", "enterprise__name", "enterprise__uscc", "enterprise__district__name",
+                  "bank__name", "product__name", "outstanding", "next_due_on", "next_due_amount", "status",
+                  "days_past_due", "classification", "open_alerts")
 
     def get_queryset(self):
         return selectors.loan_list(self.request.user)
+
+    def row_maker(self):
+        url = UrlOf("loans:detail")
+        roles = _roles(self.request.user)
+        is_bank, is_enterprise = roles["is_bank"], roles["is_enterprise"]
+
+        def make(row):
+            row["pk"] = pk = row["id"]
+            status, due_on, late = row["status"], row["next_due_on"], row["days_past_due"]
+            # The row's markup (jingzhidai/rows.py), as the template's loop wrote it.
+            enterprise = "" if is_enterprise else (
+                f'<td>{esc(row["enterprise__name"])}<div class="small text-muted mono">{esc(row["enterprise__uscc"])}'
+                f'</div></td><td>{esc(row["enterprise__district__name"] or "")}</td>')
+            bank = "" if is_bank else f'<td>{esc(row["bank__name"])}</td>'
+            due = f'{ymd(due_on)} · {esc(money.money(row["next_due_amount"]))}' if due_on else "—"
+            tone = ("danger" if status in (LoanStatus.OVERDUE, LoanStatus.DEFAULTED) else
+                    "success" if status == LoanStatus.SETTLED else "secondary")
+            # The template's {% blocktranslate count %}: the same message.
+            past_due = (' <span class="small text-danger">'
+                        f'{ngettext("%(d)s day past due", "%(d)s days past due", late) % {"d": late}}</span>'
+                        if late else "")
+            n_alerts = row["open_alerts"]
+            book = "" if is_enterprise else (
+                f'<td>{esc(CLASSIFICATION_LABELS.get(row["classification"], row["classification"]))}</td>'
+                f'<td>{ALERT_BADGE.format(n_alerts) if n_alerts else "0"}</td>')
+            row["html"] = mark_safe(
+                f'<tr data-testid="loan-row">\n'
+                f'  <td class="mono"><a href="{esc(url(pk))}">{esc(row["contract__number"])}</a></td>\n'
+                f'  {enterprise}\n  {bank}\n'
+                f'  <td>{esc(row["product__name"])}</td>\n'
+                f'  <td class="text-end">{esc(money.wan(row["outstanding"]))}</td>\n'
+                f'  <td>{due}</td>\n'
+                f'  <td><span class="badge text-bg-{tone}">{esc(STATUS_LABELS.get(status, status))}</span>{past_due}</td>\n'
+                f'  {book}\n</tr>')
+            return row
+
+        return make
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -61,10 +61,12 @@ LIST_QUERIES = [
     ("officer", True, "/api/v1/loans/", {"q": "HT-ALPHA"}, 5),  # + the matching enterprises, contracts
     ("officer", True, "/api/v1/loans/", {"q": "北京"}, 4),  # + the matching enterprises
     # The figures follow in their own request (loans:figures).
-    ("officer", False, "/loans/", {}, 11),
-    ("officer", False, "/loans/", {"overdue": "any", "classification": "loss"}, 10),  # an empty page: no rows read
-    ("district", False, "/loans/", {"district": "110108"}, 10),
-    ("officer", False, "/loans/", {"product": PRODUCT}, 12),  # + the product the filter validates
+    # HTML (issue 10, fifth increment): the filter's districts and products in one query each (were
+    # a count and a cursor each, and one bank per product), the rows as values.
+    ("officer", False, "/loans/", {}, 8),
+    ("officer", False, "/loans/", {"overdue": "any", "classification": "loss"}, 7),  # an empty page: no rows read
+    ("district", False, "/loans/", {"district": "110108"}, 9),
+    ("officer", False, "/loans/", {"product": PRODUCT}, 9),  # + the product the filter validates
     ("officer", False, "/loans/figures/", {}, 3),  # the session, the user, the aggregate
     ("officer", False, "/loans/figures/", {"product": PRODUCT, "overdue": "any"}, 4),  # + the product
     ("district", False, "/loans/figures/", {"district": "110108"}, 4),  # + the district

@@ -85,7 +85,8 @@ def test_a_bank_opens_its_own_requests_from_its_evaluation(q3, world):
     (asked,), (answered,) = _hrefs(page, "vr-asked"), _hrefs(page, "vr-answered")
     listed = _open(world, "officer", asked)
     assert listed.context["paginator"].count == own["verification"]["asked"] == 2
-    assert {r.application.bank_id for r in listed.context["object_list"]} == {world.bank.pk}
+    # The inbox's rows are values (jingzhidai/rows.py): the request's application's bank.
+    assert {r.application__bank_id for r in listed.context["object_list"]} == {world.bank.pk}
     assert _open(world, "officer", answered).context["paginator"].count == own["verification"]["answered"]
     # another bank's requests are not in its door, whatever the query string says
     other = _open(world, "officer", f"/regulators/verification-requests/?bank={world.bank_2.pk}")

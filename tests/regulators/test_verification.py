@@ -213,14 +213,18 @@ def test_a_refused_confirmation_leaves_no_file_behind(reviewing, world):
     assert _stored_answer_files() == before
 
 
-def test_inbox_lists_open_requests_first(reviewing, world):
-    """Answered requests must not push open ones off the first page: open first (earliest due
-    date first), then the answered ones. Status codes sort as text ("confirmed" < "open")."""
+def _one_answered_one_open(reviewing, world):
     answered = services.verification_request_create(application=reviewing, user=world.officer,
                                                     element_code=UNHELD, question="请核实")
     services.verification_request_answer(request=answered, user=world.district, confirmed=False, note="未查到")
-    still_open = services.verification_request_create(application=reviewing, user=world.officer,
-                                                      element_code=UNHELD, question="请再核实")
+    return answered, services.verification_request_create(application=reviewing, user=world.officer,
+                                                          element_code=UNHELD, question="请再核实")
+
+
+def test_inbox_lists_open_requests_first(reviewing, world):
+    """Answered requests must not push open ones off the first page: open first (earliest due
+    date first), then the answered ones. Status codes sort as text ("confirmed" < "open")."""
+    answered, still_open = _one_answered_one_open(reviewing, world)
     # The answered request was due earlier, so neither the due date nor the id puts the open one first.
     VerificationRequest.objects.filter(pk=answered.pk).update(due_on=timezone.localdate() - timedelta(days=30))
     page = client_for(world, "district").get(reverse("regulators:inbox"))
@@ -287,3 +291,34 @@ def test_the_list_rows_are_the_serializers_json_byte_for_byte(reviewing, world, 
     objs = verification_requests_visible_to(world.users[who]).order_by("-asked_at", "-id")
     expected = JSONRenderer().render([plain(obj).data for obj in objs])
     assert JSONRenderer().render(rows) == expected
+
+INBOX_ROWS_BEFORE = """{% load i18n %}{% for r in object_list %}<tr data-testid="request-row"{% if r.is_overdue %} class="table-danger"{% endif %}>
+  <td><a href="{% url 'regulators:request_detail' r.pk %}">{{ r.pk }}</a></td>
+  <td>{{ r.enterprise.name }}<div class="small text-muted mono">{{ r.enterprise.uscc }}</div></td>
+  <td>{{ r.element_type.name }}</td><td>{{ r.application.bank.name }}</td>
+  <td>{{ r.asked_at|date:"Y-m-d" }}</td>
+  <td>{{ r.due_on|date:"Y-m-d" }}{% if r.is_overdue %} <span class="badge text-bg-danger" data-testid="overdue">{% translate "overdue" %}</span>{% endif %}</td>
+  <td>{{ r.get_status_display }}</td>
+</tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_inbox_rows_read_as_values_print_what_the_instances_printed(reviewing, world, language):
+    """The inbox reads its rows as values (issue 10, jingzhidai/rows.py): the same markup as the
+    request instances gave, an overdue, an answered and an open request."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    _answered, overdue = _one_answered_one_open(reviewing, world)
+    VerificationRequest.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+    client = client_for(world, "district")
+    client.cookies["django_language"] = language
+    page = client.get(reverse("regulators:inbox"))
+    instances = {r.pk: r for r in VerificationRequest.objects.all()}
+    with translation.override(language):
+        before = Template(INBOX_ROWS_BEFORE).render(Context(
+            {"object_list": [instances[r.pk] for r in page.context["object_list"]]}))
+    html = page.content.decode()
+    shown = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr><td colspan")[0]
+    assert shown.strip() == before.strip()
+    assert 'data-testid="overdue"' in shown and len(page.context["object_list"]) == 2
