@@ -348,9 +348,10 @@ class _Clock:
         return text
 
 
-def _chunks(world, seed, drawn, ids, horizon_days, extensions=()):
+def _chunks(world, seed, drawn, ids, horizon_days, extensions=(), contracts_out=None):
     """(lines per table, counts) for each CHUNK of applications, in order, with the
-    extensions' lines for its contracts."""
+    extensions' lines for its contracts; or, given `contracts_out` (a queue), without them:
+    each chunk's contracts go there instead, for the extensions' own process."""
     rng = Random(seed + 1)
     now = int(time.time())
     clock = _Clock()
@@ -359,11 +360,19 @@ def _chunks(world, seed, drawn, ids, horizon_days, extensions=()):
         lines, counts, signed = _chunk(world, rng, clock, now, horizon_days * 86400, drawn[start:start + CHUNK],
                                        app_ids[start:start + CHUNK], claim_ids[2 * start:2 * (start + CHUNK)],
                                        contract_ids)
-        for extension in extensions:
-            more, more_counts = extension.chunk(signed)
-            lines.update(more)
-            counts.update(more_counts)
+        if contracts_out is not None:
+            contracts_out.put(signed)
+        else:
+            _extend(lines, counts, extensions, signed)
         yield lines, counts
+
+
+def _extend(lines, counts, extensions, signed):
+    """The extensions' lines and counts for one chunk's contracts, added to the chunk's."""
+    for extension in extensions:
+        more, more_counts = extension.chunk(signed)
+        lines.update(more)
+        counts.update(more_counts)
 
 
 def _chunk(world, rng, clock, now, horizon, statuses, app_ids, claim_ids, contract_ids):
@@ -469,39 +478,76 @@ RETURN_NOTE = "请补充近一年财务报表。"
 
 # --- a second process ------------------------------------------------------------------------------
 
-def _produce(queue, world, seed, drawn, ids, horizon_days, extensions):
-    """In the second process: each chunk's text, encoded, into the queue; None at the end."""
+def _encoded(lines) -> dict:
+    return {model._meta.label: text.encode() for model, text in lines.items()}
+
+
+def _produce(queue, world, seed, drawn, ids, horizon_days, contracts_out):
+    """In the second process: each chunk's text, encoded, into the queue; None at the end.
+    With `contracts_out`, each chunk's contracts go there (for the third process)."""
     try:
-        for lines, counts in _chunks(world, seed, drawn, ids, horizon_days, extensions):
-            queue.put(({model._meta.label: text.encode() for model, text in lines.items()}, counts))
+        for lines, counts in _chunks(world, seed, drawn, ids, horizon_days, contracts_out=contracts_out):
+            queue.put((_encoded(lines), counts))
         queue.put(None)
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        queue.put(traceback.format_exc())
+    finally:
+        if contracts_out is not None:
+            contracts_out.put(None)
+
+
+def _extend_produce(contracts_in, queue, extensions):
+    """In the third process: the extensions' text for each chunk's contracts, encoded, into
+    the queue, in the chunks' order."""
+    try:
+        while (signed := contracts_in.get()) is not None:
+            lines, counts = {}, {}
+            _extend(lines, counts, extensions, signed)
+            queue.put((_encoded(lines), counts))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         queue.put(traceback.format_exc())
 
 
+def _received(queue):
+    item = queue.get()
+    if isinstance(item, str):
+        raise ApplicationError(f"grow: the generating process failed:\n{item}", code="grow_failed")
+    return item
+
+
 def _produced(world, seed, drawn, ids, horizon_days, extensions=(), tables=TABLES):
     """What `_chunks` yields, generated in a forked process two chunks ahead of the caller
-    (which copies meanwhile). The child uses no database connection."""
+    (which copies meanwhile); the extensions' lines (the loans: most of the generating work
+    with them) in a third process, from the contracts the second one passes it. The children
+    use no database connection."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=2)
-    child = context.Process(target=_produce, args=(queue, world, seed, drawn, ids, horizon_days, extensions),
-                            daemon=True)
-    child.start()
+    contracts = extended = None
+    children = []
+    if extensions:
+        contracts, extended = context.Queue(maxsize=2), context.Queue(maxsize=2)
+        children.append(context.Process(target=_extend_produce, args=(contracts, extended, extensions),
+                                        daemon=True))
+    children.insert(0, context.Process(target=_produce, args=(queue, world, seed, drawn, ids, horizon_days,
+                                                              contracts), daemon=True))
+    for child in children:
+        child.start()
     by_label = {model._meta.label: model for model in tables}
     try:
-        while True:
-            item = queue.get()
-            if item is None:
-                break
-            if isinstance(item, str):
-                raise ApplicationError(f"grow: the generating process failed:\n{item}", code="grow_failed")
+        while (item := _received(queue)) is not None:
             lines, counts = item
+            if extended is not None:
+                more, more_counts = _received(extended)
+                lines.update(more)
+                counts.update(more_counts)
             yield {by_label[label]: text for label, text in lines.items()}, counts
-        child.join()
-    finally:
-        if child.is_alive():
-            child.terminate()
+        for child in children:
             child.join()
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+                child.join()
 
 
 # --- writing them ------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def build(*, principal, annual_rate, start: date, maturity: date, method: str) -
         even_share = q(principal / n)
     else:
         even_share = None
-    out, left = [], principal
+    out, left, row = [], principal, tuple.__new__  # rows made without NamedTuple's __new__ frame
     balance = interest = None  # the balance whose whole-month interest `interest` is
     for k, day in enumerate(dates[:-1], start=1):  # whole months
         if left != balance:
@@ -82,7 +82,7 @@ def build(*, principal, annual_rate, start: date, maturity: date, method: str) -
             part = min(max(payment - interest, NOTHING), left)
         else:  # monthly interest, principal at maturity
             part = ZERO
-        out.append(Instalment(k, day, part, interest))
+        out.append(row(Instalment, (k, day, part, interest)))
         if part:
             left -= part
     # The last instalment absorbs every rounding difference; its period is a whole month only
