@@ -185,7 +185,7 @@ class Extension(Protocol):
 
     tables: tuple  # the models it writes, in order
     columns: dict  # model -> the columns of its lines, as COLUMNS
-    other_connection: tuple  # those of its tables the second COPY connection writes
+    connections: tuple  # groups of its tables, each copied on a connection of its own (the rest: on the first)
 
     def prepare(self, contracts: int) -> None:
         """In this process, before any row is generated: e.g. reserve ids for `contracts`."""
@@ -219,7 +219,9 @@ def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None 
     extensions = tuple(extensions)
     tables = TABLES + tuple(m for e in extensions for m in e.tables)
     columns = {**COLUMNS, **{m: c for e in extensions for m, c in e.columns.items()}}
-    other_connection = OTHER_CONNECTION + tuple(m for e in extensions for m in e.other_connection)
+    own = [group for e in extensions for group in e.connections]
+    groups = [tuple(m for m in tables if m not in OTHER_CONNECTION and not any(m in g for g in own)),
+              OTHER_CONNECTION, *own]
     world = _world()
     # The statuses first (their own stream of the seed), so the contracts to reserve ids for
     # are known before any row is generated.
@@ -238,30 +240,40 @@ def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None 
     dropped = _indexes_drop(tables) if reindex else []
     counts = dict.fromkeys(["applications", "claims", "evidence", "authorisations", "history", "contracts",
                             "disbursements"], 0)
-    # Two COPY connections at once (this one and a helper thread's) when the foreign-key checks
-    # are skipped: otherwise a claim committed on one could not see its application, not yet
-    # committed on the other. Never inside a transaction (a test's).
-    helper = ThreadPoolExecutor(max_workers=1) if (
+    # Two COPY connections at once (this one and a helper thread's; one more per group of an
+    # extension's tables) when the foreign-key checks are skipped: otherwise a claim committed
+    # on one could not see its application, not yet committed on the other. Never inside a
+    # transaction (a test's).
+    helpers = [ThreadPoolExecutor(max_workers=1) for _group in groups[1:]] if (
         connection.vendor == "postgresql" and not connection.in_atomic_block and _may_skip_foreign_key_checks()
     ) else None
     try:
         chunks = _produced(world, seed, drawn, ids, horizon_days, extensions, tables) if process else _chunks(
             world, seed, drawn, ids, horizon_days, extensions)
-        done = 0
+        done, waited, copying, busy = 0, 0.0, 0.0, [0.0] * len(groups)
+        mark = time.monotonic()
         for lines, chunk_counts in chunks:
-            if helper is None:
-                _write_chunk(lines, tables, columns)
+            got = time.monotonic()
+            waited += got - mark  # for the generating processes (or generating, in process)
+            if helpers is None:
+                busy[0] += _write_chunk(lines, tables, columns)
             else:
-                other = helper.submit(_write_chunk, lines, [m for m in tables if m in other_connection], columns)
-                _write_chunk(lines, [m for m in tables if m not in other_connection], columns)
-                other.result()
+                others = [h.submit(_write_chunk, lines, group, columns) for h, group in zip(helpers, groups[1:],
+                                                                                           strict=True)]
+                busy[0] += _write_chunk(lines, groups[0], columns)
+                for i, other in enumerate(others, start=1):
+                    busy[i] += other.result()
             for key, value in chunk_counts.items():
                 counts[key] = counts.get(key, 0) + value
             done += chunk_counts["applications"]
+            mark = time.monotonic()
+            copying += mark - got
             if stdout:
-                stdout.write(f"grow_demo: {done}/{applications} in {time.monotonic() - started:.1f} s")
+                stdout.write(f"grow_demo: {done}/{applications} in {mark - started:.1f} s "
+                             f"(waited for rows {waited:.1f} s, copying {copying:.1f} s; each connection busy "
+                             f"{', '.join(f'{b:.1f}' for b in busy)} s)")
     finally:
-        if helper is not None:
+        for helper in helpers or ():
             helper.submit(_connection_close).result()
             helper.shutdown()
         if dropped:
@@ -556,12 +568,15 @@ def _produced(world, seed, drawn, ids, horizon_days, extensions=(), tables=TABLE
 OTHER_CONNECTION = (Claim, Evidence, Authorisation, HistoryEntry)
 
 
-def _write_chunk(lines, models, columns=COLUMNS):
-    """One chunk's rows of `models`, in one transaction of this thread's connection."""
+def _write_chunk(lines, models, columns=COLUMNS) -> float:
+    """One chunk's rows of `models`, in one transaction of this thread's connection; returns
+    the seconds it took."""
+    started = time.monotonic()
     with transaction.atomic():
         _skip_foreign_key_checks()
         for model in models:
             _write(model, lines[model], columns[model])
+    return time.monotonic() - started
 
 
 def _connection_close():

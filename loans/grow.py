@@ -51,8 +51,8 @@ class LoanRows:
 
     tables = TABLES
     # The loans and their history on the first COPY connection, with the contracts; the
-    # schedules (most of the rows) on the second.
-    other_connection = (Instalment,)
+    # schedules (most of the rows: as long to copy as all the others) on one of their own.
+    connections = ((Instalment,),)
 
     def __init__(self):
         self.loan_defaults = _defaults(Loan, LOAN_COMPUTED)
