@@ -76,7 +76,7 @@ class LoanRows:
         loans, history, schedules = [], [], []
         now, today, status, loan_tail, history_tail = self.now, self.today, self.status, self.loan_tail, \
             self.history_tail
-        opened = LoanAction.OPEN.value
+        opened, notes = LoanAction.OPEN.value, {}
         for c in contracts:
             loan_id = next(self.ids)
             # As services._loans_open: the figures from the disbursements, nothing repaid yet.
@@ -94,7 +94,12 @@ class LoanRows:
                          f"{c.repayment_method}\t{now}\t{now}\t{disbursed}\t{_text(first)}\t{disbursed}\t"
                          f"{c.maturity_on.isoformat()}\t{_text(next_on)}\t{_text(next_amount)}\t{dpd}\t"
                          f"{_text(overdue)}\t{loan_tail}\n")
-            note = _copy_value(services.open_note(c.number, c.repayment_method))
+            # The note as services.open_note words it, translated once per repayment method
+            # (a NUL stands for the contract number: no message contains one).
+            note = notes.get(c.repayment_method)
+            if note is None:
+                note = notes[c.repayment_method] = _copy_value(services.open_note("\0", c.repayment_method))
+            note = note.replace("\0", c.number)
             history.append(f"{loan_id}\t{opened}\t{status}\t{c.recorded_by_id}\t{note}\t{now}\t{history_tail}\n")
             schedules.append(services.instalment_lines(loan_id, rows))
         counts = {"loans": len(loans), "loan_history": len(history),

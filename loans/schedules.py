@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from applications.choices import RepaymentMethod
-from jingzhidai.dates import add_months
+from jingzhidai.dates import add_months, months_before
 
 CENT = Decimal("0.01")
 
@@ -37,10 +37,7 @@ def due_dates(start: date, maturity: date) -> list[date]:
     """Monthly due dates after `start`, the last being `maturity` (which must follow `start`)."""
     if maturity <= start:
         raise ValueError("maturity must follow the start date")
-    dates, k = [], 1
-    while (day := add_months(start, k)) < maturity:
-        dates.append(day)
-        k += 1
+    dates = months_before(start, maturity)
     dates.append(maturity)
     return dates
 

@@ -172,3 +172,19 @@ def test_add_months_fast_form_equals_calendar_clamping():
             assert add_months(day, months) == expected and type(add_months(day, months)) is date
         day += timedelta(days=1)
     assert add_months(datetime(2024, 1, 31, 9, 30), 1) == datetime(2024, 2, 29, 9, 30)
+
+
+def test_months_before_steps_as_add_months():
+    from datetime import timedelta
+
+    from jingzhidai.dates import add_months, months_before
+
+    start = date(2023, 1, 1)
+    while start < date(2025, 1, 1):
+        for end in (start + timedelta(days=1), add_months(start, 1), add_months(start, 13) + timedelta(days=2)):
+            expected, k = [], 1
+            while add_months(start, k) < end:
+                expected.append(add_months(start, k))
+                k += 1
+            assert months_before(start, end) == expected
+        start += timedelta(days=1)
