@@ -36,7 +36,33 @@ def _loans_by_contract():
 
 @pytest.mark.parametrize("process", [False, True])
 def test_grown_loans_are_those_the_loans_app_opens(world, product, held, process):
-    grow.grow(applications=400, seed=5, extensions=[LoanRows()], process=process)
+    _grown_equal_reconciled(process=process)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_as_grow_demo_runs_it_three_connections_and_the_loan_indexes_come_back(world, product, held):
+    """Outside a transaction, as `grow_demo` runs it: generated in two forked processes, the
+    schedules copied on a third connection, the loan tables' indexes dropped and rebuilt; the
+    loans are still those the loans app opens."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    tables = [m._meta.db_table for m in LoanRows.tables]
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)", [tables])
+            return {name for (name,) in cursor.fetchall()}
+
+    before = indexes()
+    assert "loan_bank_book" in before
+    _grown_equal_reconciled(process=True, reindex=True)
+    assert indexes() == before
+
+
+def _grown_equal_reconciled(**options):
+    grow.grow(applications=400, seed=5, extensions=[LoanRows()], **options)
     grown = _loans_by_contract()
     assert len(grown) == Contract.objects.count() > 50
     # Disbursed in one or two tranches, and not disbursed yet (the contract amount planned).
