@@ -18,7 +18,8 @@ contract amount, and stage time stamps in order. No signals run, so:
 How (issue 10: a million applications in minutes): the rows are written as COPY text directly
 (tab-separated lines, no dict or model instance per row), a chunk at a time; the ids they
 refer to (applications, claims, contracts) are reserved up front as blocks of their sequences.
-A large load is generated in a second process while this one copies the chunk before; its
+A large load is generated in a second process while this one copies the chunk before (the
+extensions' rows in a third, fed with each chunk's contracts by the second); its
 plain secondary indexes are dropped first and built again at the end, two at a time, and the
 tables analysed. On PostgreSQL each chunk is one COPY per table in one transaction; elsewhere
 (SQLite) the same lines are inserted with executemany."""
