@@ -280,7 +280,8 @@ def loans_reconcile(*, chunk: int = 5000) -> int:
     n, after = 0, 0
     while True:
         contracts = list(Contract.objects.filter(loan__isnull=True, pk__gt=after).select_related("application")
-                         .only(*(f.name for f in Contract._meta.concrete_fields), "application__enterprise_id")
+                         .only(*(f.name for f in Contract._meta.concrete_fields), "application__enterprise_id",
+                               "application__product_id")
                          .order_by("pk")[:chunk])
         if not contracts:
             return n
