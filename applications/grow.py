@@ -10,14 +10,16 @@ contract amount, and stage time stamps in order. No signals run, so:
 - evidence rows are metadata only: their `file` names a path under `grow/` that does not exist
   (opening one answers 404 like any missing file);
 - no notifications are written;
-- loans (the loans app, above this one) are not opened here: the project-level command
-  `grow_demo` runs `loans.services.loans_reconcile` after (a chunk of contracts at a time), or
-  the nightly loans job does.
+- what apps above this one make of the rows (the loans of the contracts) is written by their
+  `Extension`s, given by the caller (the project-level command `grow_demo` gives the loans app's,
+  loans/grow.py): each gets every chunk's contracts in the generating process and returns its
+  own tables' COPY text, copied with the chunk; without it the nightly loans job opens them.
 
 How (issue 10: a million applications in minutes): the rows are written as COPY text directly
 (tab-separated lines, no dict or model instance per row), a chunk at a time; the ids they
 refer to (applications, claims, contracts) are reserved up front as blocks of their sequences.
-A large load is generated in a second process while this one copies the chunk before; its
+A large load is generated in a second process while this one copies the chunk before (the
+extensions' rows in a third, fed with each chunk's contracts by the second); its
 plain secondary indexes are dropped first and built again at the end, two at a time, and the
 tables analysed. On PostgreSQL each chunk is one COPY per table in one transaction; elsewhere
 (SQLite) the same lines are inserted with executemany."""
@@ -29,7 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from random import Random
+from typing import NamedTuple, Protocol
 
 from django.db import DatabaseError, connection, transaction
 
@@ -40,7 +44,7 @@ from identity.models import Enterprise, User
 from jingzhidai.dates import add_months
 from jingzhidai.errors import ApplicationError
 
-from .choices import Action, AuthorisationEnd, Purpose, Status
+from .choices import Action, AuthorisationEnd, Purpose, RepaymentMethod, Status
 from .models import Application, Authorisation, Claim, Contract, Disbursement, Evidence, HistoryEntry
 
 # The status mix (weights sum to 100) and the steps that lead to each status.
@@ -155,6 +159,40 @@ COLUMNS = {
     Disbursement: ("application_id", "contract_id", "amount", "date", "recorded_by_id", "recorded_at"),
 }
 WITH_IDS = (Application, Claim, Contract)
+
+
+class ContractRow(NamedTuple):
+    """A contract as generated, for the extensions: its columns as values, and its
+    disbursements as (amount, date) pairs. `enterprise_id` is COPY text already."""
+
+    id: int
+    application_id: int
+    enterprise_id: str
+    bank_id: int
+    product_id: int
+    number: str
+    amount: Decimal
+    annual_rate: Decimal
+    term_months: int
+    signed_on: date
+    maturity_on: date
+    repayment_method: str
+    recorded_by_id: int
+    disbursements: tuple
+
+
+class Extension(Protocol):
+    """Rows an app above this one derives from the generated contracts (loans/grow.py)."""
+
+    tables: tuple  # the models it writes, in order
+    columns: dict  # model -> the columns of its lines, as COLUMNS
+    connections: tuple  # groups of its tables, each copied on a connection of its own (the rest: on the first)
+
+    def prepare(self, contracts: int) -> None:
+        """In this process, before any row is generated: e.g. reserve ids for `contracts`."""
+
+    def chunk(self, contracts: list[ContractRow]) -> tuple[dict, dict]:
+        """In the generating process: (COPY text per model, counts) for one chunk's contracts."""
 # A load at least this large, and at least as large as what the tables hold, drops their plain
 # secondary indexes first and builds them again at the end (faster than keeping them up to date
 # row by row); unique indexes and those of constraints stay, so every rule holds while loading.
@@ -171,13 +209,20 @@ def _columns_check():
 
 
 def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None = None,
-         horizon_days: int = 3 * 365, process: bool | None = None) -> dict:
+         horizon_days: int = 3 * 365, process: bool | None = None, extensions=()) -> dict:
     """Add `applications` applications created within the last `horizon_days`; returns how many
     rows of each kind were written.
     `reindex`: drop and rebuild the secondary indexes around the load (default: on
     PostgreSQL for a load of REINDEX_FROM or more that at least doubles the applications).
-    `process`: generate the rows in a second process (default: for PROCESS_FROM or more)."""
+    `process`: generate the rows in a second process (default: for PROCESS_FROM or more).
+    `extensions`: `Extension`s whose tables are written with each chunk (and reindexed too)."""
     _columns_check()
+    extensions = tuple(extensions)
+    tables = TABLES + tuple(m for e in extensions for m in e.tables)
+    columns = {**COLUMNS, **{m: c for e in extensions for m, c in e.columns.items()}}
+    own = [group for e in extensions for group in e.connections]
+    groups = [tuple(m for m in tables if m not in OTHER_CONNECTION and not any(m in g for g in own)),
+              OTHER_CONNECTION, *own]
     world = _world()
     # The statuses first (their own stream of the seed), so the contracts to reserve ids for
     # are known before any row is generated.
@@ -189,35 +234,47 @@ def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None 
     if process is None:
         process = applications >= PROCESS_FROM
     started = time.monotonic()
-    ids = {Application: _ids_reserve(Application, applications), Claim: _ids_reserve(Claim, 2 * applications),
-           Contract: _ids_reserve(Contract, contracts)}
-    dropped = _indexes_drop() if reindex else []
+    ids = {Application: ids_reserve(Application, applications), Claim: ids_reserve(Claim, 2 * applications),
+           Contract: ids_reserve(Contract, contracts)}
+    for extension in extensions:
+        extension.prepare(contracts)
+    dropped = _indexes_drop(tables) if reindex else []
     counts = dict.fromkeys(["applications", "claims", "evidence", "authorisations", "history", "contracts",
                             "disbursements"], 0)
-    # Two COPY connections at once (this one and a helper thread's) when the foreign-key checks
-    # are skipped: otherwise a claim committed on one could not see its application, not yet
-    # committed on the other. Never inside a transaction (a test's).
-    helper = ThreadPoolExecutor(max_workers=1) if (
+    # Two COPY connections at once (this one and a helper thread's; one more per group of an
+    # extension's tables) when the foreign-key checks are skipped: otherwise a claim committed
+    # on one could not see its application, not yet committed on the other. Never inside a
+    # transaction (a test's).
+    helpers = [ThreadPoolExecutor(max_workers=1) for _group in groups[1:]] if (
         connection.vendor == "postgresql" and not connection.in_atomic_block and _may_skip_foreign_key_checks()
     ) else None
     try:
-        chunks = _produced(world, seed, drawn, ids, horizon_days) if process else _chunks(
-            world, seed, drawn, ids, horizon_days)
-        done = 0
+        chunks = _produced(world, seed, drawn, ids, horizon_days, extensions, tables) if process else _chunks(
+            world, seed, drawn, ids, horizon_days, extensions)
+        done, waited, copying, busy = 0, 0.0, 0.0, [0.0] * len(groups)
+        mark = time.monotonic()
         for lines, chunk_counts in chunks:
-            if helper is None:
-                _write_chunk(lines, TABLES)
+            got = time.monotonic()
+            waited += got - mark  # for the generating processes (or generating, in process)
+            if helpers is None:
+                busy[0] += _write_chunk(lines, tables, columns)
             else:
-                other = helper.submit(_write_chunk, lines, OTHER_CONNECTION)
-                _write_chunk(lines, [m for m in TABLES if m not in OTHER_CONNECTION])
-                other.result()
+                others = [h.submit(_write_chunk, lines, group, columns) for h, group in zip(helpers, groups[1:],
+                                                                                           strict=True)]
+                busy[0] += _write_chunk(lines, groups[0], columns)
+                for i, other in enumerate(others, start=1):
+                    busy[i] += other.result()
             for key, value in chunk_counts.items():
-                counts[key] += value
+                counts[key] = counts.get(key, 0) + value
             done += chunk_counts["applications"]
+            mark = time.monotonic()
+            copying += mark - got
             if stdout:
-                stdout.write(f"grow_demo: {done}/{applications} in {time.monotonic() - started:.1f} s")
+                stdout.write(f"grow_demo: {done}/{applications} in {mark - started:.1f} s "
+                             f"(waited for rows {waited:.1f} s, copying {copying:.1f} s; each connection busy "
+                             f"{', '.join(f'{b:.1f}' for b in busy)} s)")
     finally:
-        if helper is not None:
+        for helper in helpers or ():
             helper.submit(_connection_close).result()
             helper.shutdown()
         if dropped:
@@ -230,7 +287,7 @@ def grow(*, applications: int, seed: int = 1, stdout=None, reindex: bool | None 
 
 # --- ids ------------------------------------------------------------------------------------------
 
-def _ids_reserve(model, n: int) -> range:
+def ids_reserve(model, n: int) -> range:
     """A block of `n` consecutive ids for new rows of `model`. PostgreSQL: taken from the
     table's sequence while the table is locked against other inserts (an insert takes its
     lock before it draws from the sequence), so nobody else draws from the block. Elsewhere
@@ -269,7 +326,20 @@ class _Clock:
     writes them on SQLite too), and Beijing dates; each day formatted once."""
 
     def __init__(self):
-        self.days, self.months = {}, {}
+        self.days, self.months, self.dates, self.month_dates = {}, {}, {}, {}
+
+    def date(self, days: int) -> date:
+        value = self.dates.get(days)
+        if value is None:
+            value = self.dates[days] = date.fromordinal(EPOCH_DAY0 + days)
+        return value
+
+    def date_plus_months(self, days: int, months: int) -> date:
+        key = (days, months)
+        value = self.month_dates.get(key)
+        if value is None:
+            value = self.month_dates[key] = add_months(self.date(days), months)
+        return value
 
     def day(self, days: int) -> str:
         text = self.days.get(days)
@@ -291,15 +361,31 @@ class _Clock:
         return text
 
 
-def _chunks(world, seed, drawn, ids, horizon_days):
-    """(lines per table, counts) for each CHUNK of applications, in order."""
+def _chunks(world, seed, drawn, ids, horizon_days, extensions=(), contracts_out=None):
+    """(lines per table, counts) for each CHUNK of applications, in order, with the
+    extensions' lines for its contracts; or, given `contracts_out` (a queue), without them:
+    each chunk's contracts go there instead, for the extensions' own process."""
     rng = Random(seed + 1)
     now = int(time.time())
     clock = _Clock()
     app_ids, claim_ids, contract_ids = ids[Application], ids[Claim], iter(ids[Contract])
     for start in range(0, len(drawn), CHUNK):
-        yield _chunk(world, rng, clock, now, horizon_days * 86400, drawn[start:start + CHUNK],
-                     app_ids[start:start + CHUNK], claim_ids[2 * start:2 * (start + CHUNK)], contract_ids)
+        lines, counts, signed = _chunk(world, rng, clock, now, horizon_days * 86400, drawn[start:start + CHUNK],
+                                       app_ids[start:start + CHUNK], claim_ids[2 * start:2 * (start + CHUNK)],
+                                       contract_ids)
+        if contracts_out is not None:
+            contracts_out.put(signed)
+        else:
+            _extend(lines, counts, extensions, signed)
+        yield lines, counts
+
+
+def _extend(lines, counts, extensions, signed):
+    """The extensions' lines and counts for one chunk's contracts, added to the chunk's."""
+    for extension in extensions:
+        more, more_counts = extension.chunk(signed)
+        lines.update(more)
+        counts.update(more_counts)
 
 
 def _chunk(world, rng, clock, now, horizon, statuses, app_ids, claim_ids, contract_ids):
@@ -309,6 +395,7 @@ def _chunk(world, rng, clock, now, horizon, statuses, app_ids, claim_ids, contra
                                                                len(PURPOSES), len(NEEDS))
     stamp, day, local_day, plus_months = clock.stamp, clock.day, clock.local_day, clock.plus_months
     apps, claims, evidence, auths, history, contracts, disbursements = [], [], [], [], [], [], []
+    signed_rows = []
     for i, status in enumerate(statuses):
         app_id = app_ids[i]
         pid, bank_id, wan_min, wan_max, tmin, tmax, guarantee = products[int(random() * n_products)]
@@ -367,19 +454,27 @@ def _chunk(world, rng, clock, now, horizon, statuses, app_ids, claim_ids, contra
             contract_id = next(contract_ids)
             signed = local_day(times[Action.CONTRACT])
             contracts.append(f"{contract_id}\t{app_id}\tGROW-{app_id}\t{day(signed)}\t{amount}\t{RATE}\t{term}\t"
-                             f"{plus_months(signed, term)}\tinterest_monthly\t{appr_id}\t{stamps['contracted_at']}\t"
+                             f"{plus_months(signed, term)}\t{METHOD}\t{appr_id}\t{stamps['contracted_at']}\t"
                              f"{bank_id}\n")
+            tranches = ()
             if Action.DISBURSE in times:
-                paid_on, paid_at = day(local_day(times[Action.DISBURSE])), stamps["disbursed_at"]
+                paid_day = local_day(times[Action.DISBURSE])
+                paid_on, paid_at = day(paid_day), stamps["disbursed_at"]
                 # Half of the disbursed loans drawn in full at once, the other half in two tranches.
                 tranches = (amount,) if app_id % 2 else (f"{wan * 6000}.00", f"{wan * 3000}.00")
                 disbursements.extend(f"{app_id}\t{contract_id}\t{value}\t{paid_on}\t{appr_id}\t{paid_at}\n"
                                      for value in tranches)
+                paid_date = clock.date(paid_day)
+                tranches = tuple((Decimal(value), paid_date) for value in tranches)
+            signed_on = clock.date(signed)
+            signed_rows.append(ContractRow(contract_id, app_id, ent_id, bank_id, pid, f"GROW-{app_id}",
+                                           Decimal(amount), RATE_DECIMAL, term, signed_on,
+                                           clock.date_plus_months(signed, term), METHOD, appr_id, tranches))
     lines = {Application: apps, Claim: claims, Evidence: evidence, Authorisation: auths, HistoryEntry: history,
              Contract: contracts, Disbursement: disbursements}
     counts = dict(applications=len(apps), claims=2 * len(apps), evidence=len(evidence), authorisations=len(auths),
                   history=len(history), contracts=len(contracts), disbursements=len(disbursements))
-    return {model: "".join(rows) for model, rows in lines.items()}, counts
+    return {model: "".join(rows) for model, rows in lines.items()}, counts, signed_rows
 
 
 STAMP_COLUMNS = ("submitted_at", "accepted_at", "returned_at", "proposed_at", "decided_at", "contracted_at",
@@ -387,6 +482,8 @@ STAMP_COLUMNS = ("submitted_at", "accepted_at", "returned_at", "proposed_at", "d
 assert set(STAMP_COLUMNS) == set(STAMP.values())
 BY_ENTERPRISE = {Action.SUBMIT, Action.WITHDRAW}
 RATE = "3.450"
+RATE_DECIMAL = Decimal(RATE)
+METHOD = RepaymentMethod.INTEREST_MONTHLY.value
 PROPOSAL_NOTES = "材料齐全，信用良好"
 APPROVED_REASON, REJECTED_REASON = "同意", "经营现金流不足以覆盖还款"
 RETURN_NOTE = "请补充近一年财务报表。"
@@ -394,38 +491,76 @@ RETURN_NOTE = "请补充近一年财务报表。"
 
 # --- a second process ------------------------------------------------------------------------------
 
-def _produce(queue, world, seed, drawn, ids, horizon_days):
-    """In the second process: each chunk's text, encoded, into the queue; None at the end."""
+def _encoded(lines) -> dict:
+    return {model._meta.label: text.encode() for model, text in lines.items()}
+
+
+def _produce(queue, world, seed, drawn, ids, horizon_days, contracts_out):
+    """In the second process: each chunk's text, encoded, into the queue; None at the end.
+    With `contracts_out`, each chunk's contracts go there (for the third process)."""
     try:
-        for lines, counts in _chunks(world, seed, drawn, ids, horizon_days):
-            queue.put(({model._meta.label: text.encode() for model, text in lines.items()}, counts))
+        for lines, counts in _chunks(world, seed, drawn, ids, horizon_days, contracts_out=contracts_out):
+            queue.put((_encoded(lines), counts))
         queue.put(None)
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        queue.put(traceback.format_exc())
+    finally:
+        if contracts_out is not None:
+            contracts_out.put(None)
+
+
+def _extend_produce(contracts_in, queue, extensions):
+    """In the third process: the extensions' text for each chunk's contracts, encoded, into
+    the queue, in the chunks' order."""
+    try:
+        while (signed := contracts_in.get()) is not None:
+            lines, counts = {}, {}
+            _extend(lines, counts, extensions, signed)
+            queue.put((_encoded(lines), counts))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         queue.put(traceback.format_exc())
 
 
-def _produced(world, seed, drawn, ids, horizon_days):
+def _received(queue):
+    item = queue.get()
+    if isinstance(item, str):
+        raise ApplicationError(f"grow: the generating process failed:\n{item}", code="grow_failed")
+    return item
+
+
+def _produced(world, seed, drawn, ids, horizon_days, extensions=(), tables=TABLES):
     """What `_chunks` yields, generated in a forked process two chunks ahead of the caller
-    (which copies meanwhile). The child uses no database connection."""
+    (which copies meanwhile); the extensions' lines (the loans: most of the generating work
+    with them) in a third process, from the contracts the second one passes it. The children
+    use no database connection."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=2)
-    child = context.Process(target=_produce, args=(queue, world, seed, drawn, ids, horizon_days), daemon=True)
-    child.start()
-    by_label = {model._meta.label: model for model in TABLES}
+    contracts = extended = None
+    children = []
+    if extensions:
+        contracts, extended = context.Queue(maxsize=2), context.Queue(maxsize=2)
+        children.append(context.Process(target=_extend_produce, args=(contracts, extended, extensions),
+                                        daemon=True))
+    children.insert(0, context.Process(target=_produce, args=(queue, world, seed, drawn, ids, horizon_days,
+                                                              contracts), daemon=True))
+    for child in children:
+        child.start()
+    by_label = {model._meta.label: model for model in tables}
     try:
-        while True:
-            item = queue.get()
-            if item is None:
-                break
-            if isinstance(item, str):
-                raise ApplicationError(f"grow: the generating process failed:\n{item}", code="grow_failed")
+        while (item := _received(queue)) is not None:
             lines, counts = item
+            if extended is not None:
+                more, more_counts = _received(extended)
+                lines.update(more)
+                counts.update(more_counts)
             yield {by_label[label]: text for label, text in lines.items()}, counts
-        child.join()
-    finally:
-        if child.is_alive():
-            child.terminate()
+        for child in children:
             child.join()
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+                child.join()
 
 
 # --- writing them ------------------------------------------------------------------------------
@@ -434,12 +569,15 @@ def _produced(world, seed, drawn, ids, horizon_days):
 OTHER_CONNECTION = (Claim, Evidence, Authorisation, HistoryEntry)
 
 
-def _write_chunk(lines, models):
-    """One chunk's rows of `models`, in one transaction of this thread's connection."""
+def _write_chunk(lines, models, columns=COLUMNS) -> float:
+    """One chunk's rows of `models`, in one transaction of this thread's connection; returns
+    the seconds it took."""
+    started = time.monotonic()
     with transaction.atomic():
         _skip_foreign_key_checks()
         for model in models:
-            _write(model, lines[model])
+            _write(model, lines[model], columns[model])
+    return time.monotonic() - started
 
 
 def _connection_close():
@@ -462,11 +600,11 @@ class _Reader:
     readline = read
 
 
-def _write(model, text):
+def _write(model, text, names):
     if not text:
         return
     quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(map(quote, COLUMNS[model]))
+    table, columns = quote(model._meta.db_table), ", ".join(map(quote, names))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # the time stamps are UTC
@@ -476,7 +614,7 @@ def _write(model, text):
         text = text.decode()
     rows = [[None if v == N else v for v in line.split("\t")] for line in text.splitlines()]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS[model]))})",
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})",
                            rows)
 
 
@@ -490,20 +628,20 @@ def _rows_estimate(model) -> int:
     return row[0] if row else 0
 
 
-def _indexes_drop() -> list[tuple[str, str]]:
-    """Drop the plain (not unique, not a constraint's) indexes of the tables written here;
-    returns (name, definition) of each to build again. PostgreSQL only."""
+def _indexes_drop(tables=TABLES) -> list[tuple[str, str, str]]:
+    """Drop the plain (not unique, not a constraint's) indexes of `tables`; returns (name,
+    definition, table) of each to build again. PostgreSQL only."""
     if connection.vendor != "postgresql":
         return []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("""
-            SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid), t.relname FROM pg_index i
             JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
             WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            ORDER BY 1""", [[m._meta.db_table for m in TABLES]])
+            ORDER BY 1""", [[m._meta.db_table for m in tables]])
         indexes = cursor.fetchall()
-        for name, _definition in indexes:
+        for name, _definition, _table in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return indexes
 
@@ -541,10 +679,14 @@ def _in_parallel(statements):
 
 
 def _indexes_create(indexes):
-    """Built again, the application table's first (the largest), two at a time."""
-    first = Application._meta.db_table
-    _in_parallel([definition for _name, definition in
-                  sorted(indexes, key=lambda x: (f" ON public.{first} " not in x[1], x[0]))])
+    """Built again, two at a time, those of the largest tables first (the application
+    table's, the schedules'), so that the last ones to finish are small."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname = ANY(%s)",
+                       [sorted({table for _name, _definition, table in indexes})])
+        sizes = dict(cursor.fetchall())
+    _in_parallel([definition for _name, definition, _table in
+                  sorted(indexes, key=lambda x: (-sizes.get(x[2], 0), x[0]))])
 
 
 def vacuum(models=TABLES):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The floor under grow_demo on this machine: the rows a `grow_demo --applications N` wrote,
+# The floor under grow_demo on this machine: the rows a `grow_demo --applications N` wrote
+# (with their loans, opening history rows and schedules),
 # copied out with COPY TO and back with a bare COPY FROM into new tables without any index
 # or constraint, per table, one after the other; then, on those tables, the plain secondary
 # indexes grow_demo drops and builds again (the same definitions), two at a time as grow_demo
@@ -15,7 +16,7 @@ DIR=$(mktemp -d /tmp/jzd-floor-XXXX)
 chmod 777 "$DIR"
 psql_db() { psql -h 127.0.0.1 -U postgres -d "$DB" -qtAX -v ON_ERROR_STOP=1 "$@"; }
 now() { date +%s.%N; }
-TABLES="applications_application applications_claim applications_evidence applications_authorisation applications_historyentry applications_contract applications_disbursement"
+TABLES="applications_application applications_claim applications_evidence applications_authorisation applications_historyentry applications_contract applications_disbursement loans_loan loans_loanhistory loans_instalment"
 uptime
 for t in $TABLES; do psql_db -c "COPY $t TO '$DIR/$t.copy'"; done
 du -sh "$DIR"

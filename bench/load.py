@@ -4,7 +4,7 @@ PostgreSQL, same gunicorn settings (issue 10):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jzd_speed1m .venv/bin/python bench/load.py
 
 Against a database filled by `manage.py seed_demo` and `manage.py grow_demo --applications N`
-(and, at 1,000,000, `bench/open_loans.py` for the loans). In one run it:
+(which writes the loans of the contracts with them, schedules included). In one run it:
 - runs `collectstatic` (production settings: the manifest storage) and starts the portal
   (`jingzhidai.settings.production`, cache in Redis when CACHE_URL is set, anonymous rate
   raised so the self-check is measured, not throttled) under gunicorn;

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import notifications
-from applications.choices import AuthorisationEnd, Purpose
+from applications.choices import AuthorisationEnd, Purpose, RepaymentMethod
 from applications.dates import add_working_days
 from applications.files import check_upload
 from applications.models import Application, Claim, Contract, Disbursement
@@ -114,29 +114,56 @@ def _instalments_write(loan, rows):
                                                interest=r.interest) for r in rows])
 
 
+def instalment_lines(loan_id, rows) -> str:
+    """A loan's schedule rows (schedules.Instalment) as COPY text of the columns loan_id,
+    number, due_on, principal, interest (ids, numbers, dates and cents need no escaping):
+    `_loans_open` and grow_demo (loans/grow.py) write schedules this way."""
+    head = f"{loan_id}\t"
+    # Unpacked, and str() without format(): a third cheaper than attributes and plain {}.
+    return "".join([f"{head}{number}\t{due_on!s}\t{principal!s}\t{interest!s}\n"
+                    for number, due_on, principal, interest in rows])
+
+
+def schedule_of(*, amount, annual_rate, signed_on, method, maturity_on, disbursed=Decimal(0),
+                first_disbursed_on=None, original_maturity_on=None, extended_on=None) -> list:
+    """A loan's schedule (schedules.Instalment rows) from its contract's figures (`amount`,
+    `annual_rate`, `signed_on`) and the loan's: the disbursed principal (the contract amount
+    before any disbursement) from the first disbursement (else the signing date) to the
+    (original) maturity, re-planned after an extension. Plain values, so that grow_demo
+    (loans/grow.py) plans the loans it writes with this very rule."""
+    principal = disbursed or amount
+    start = first_disbursed_on or signed_on
+    original = original_maturity_on or maturity_on
+    if original <= start:
+        start = signed_on
+    rows = schedules.build(principal=principal, annual_rate=annual_rate, start=start, maturity=original,
+                           method=method)
+    if extended_on:
+        rows = schedules.rebuild_after_extension(rows, extended_on=extended_on, new_maturity=maturity_on,
+                                                 annual_rate=annual_rate, method=method, start=start)
+    return rows
+
+
 def _schedule(loan) -> list:
     """The schedule rows `_plan` writes (schedules.Instalment), computed, not saved."""
     contract = loan.contract
-    principal = loan.disbursed or contract.amount
-    start = loan.first_disbursed_on or contract.signed_on
-    original = loan.original_maturity_on or loan.maturity_on
-    if original <= start:
-        start = contract.signed_on
-    rows = schedules.build(principal=principal, annual_rate=contract.annual_rate, start=start, maturity=original,
-                           method=loan.repayment_method)
-    if loan.extended_on:
-        rows = schedules.rebuild_after_extension(rows, extended_on=loan.extended_on, new_maturity=loan.maturity_on,
-                                                 annual_rate=contract.annual_rate, method=loan.repayment_method,
-                                                 start=start)
-    return rows
+    return schedule_of(amount=contract.amount, annual_rate=contract.annual_rate, signed_on=contract.signed_on,
+                       method=loan.repayment_method, maturity_on=loan.maturity_on, disbursed=loan.disbursed,
+                       first_disbursed_on=loan.first_disbursed_on, original_maturity_on=loan.original_maturity_on,
+                       extended_on=loan.extended_on)
+
+
+def due_figures(position, today) -> tuple:
+    """(next due date, amount due then, days past due, overdue since) from a
+    `selectors.due_positions` entry (or `due_position_of`'s answer) on `today`."""
+    next_on, amount = position or (None, None)
+    dpd = (today - next_on).days if next_on and next_on < today else 0
+    return next_on, amount, dpd, next_on if dpd else None
 
 
 def _place(loan, position, today):
     """Set next due date, amount and days past due from a `selectors.due_positions` entry."""
-    next_on, amount = position or (None, None)
-    dpd = (today - next_on).days if next_on and next_on < today else 0
-    loan.next_due_on, loan.next_due_amount, loan.days_past_due = next_on, amount, dpd
-    loan.overdue_since = next_on if dpd else None
+    loan.next_due_on, loan.next_due_amount, loan.days_past_due, loan.overdue_since = due_figures(position, today)
 
 
 def _position(loan, today=None):
@@ -170,10 +197,16 @@ def _opened(loan, contract, *, new=False) -> Loan:
     return loan
 
 
+def open_note(number, method) -> str:
+    """The note of a loan's opening row: its contract's number and repayment method."""
+    label = dict(RepaymentMethod.choices).get(method, method)
+    return _("Contract %(no)s, %(method)s") % {"no": number, "method": label}
+
+
 def _open_history(loan, contract):
     LoanHistory.objects.create(loan=loan, action=LoanAction.OPEN, to_status=loan.status,
-                               actor_id=contract.recorded_by_id, note=_("Contract %(no)s, %(method)s") % {
-                                   "no": contract.number, "method": contract.get_repayment_method_display()})
+                               actor_id=contract.recorded_by_id, note=open_note(contract.number,
+                                                                                contract.repayment_method))
 
 
 def _new_loan(contract) -> Loan:
@@ -247,7 +280,8 @@ def loans_reconcile(*, chunk: int = 5000) -> int:
     n, after = 0, 0
     while True:
         contracts = list(Contract.objects.filter(loan__isnull=True, pk__gt=after).select_related("application")
-                         .only(*(f.name for f in Contract._meta.concrete_fields), "application__enterprise_id")
+                         .only(*(f.name for f in Contract._meta.concrete_fields), "application__enterprise_id",
+                               "application__product_id")
                          .order_by("pk")[:chunk])
         if not contracts:
             return n
@@ -281,11 +315,8 @@ def _loans_open(contracts):
         plans.append(rows)
     fields = [f.attname for f in Loan._meta.concrete_fields if f is not Loan._meta.pk]
     ids = insert_values(Loan, [{a: getattr(loan, a) for a in fields} for loan in loans], need_ids=True)
-    methods = dict(Contract._meta.get_field("repayment_method").flatchoices)
     history = [LoanHistory(loan_id=loan_id, action=LoanAction.OPEN, to_status=loan.status,
-                           actor_id=contract.recorded_by_id, note=_("Contract %(no)s, %(method)s") % {
-                               "no": contract.number, "method": methods.get(contract.repayment_method,
-                                                                            contract.repayment_method)})
+                           actor_id=contract.recorded_by_id, note=open_note(contract.number, contract.repayment_method))
                for loan_id, loan, contract in zip(ids, loans, contracts, strict=True)]
     fields = [f.attname for f in LoanHistory._meta.concrete_fields if f is not LoanHistory._meta.pk]
     insert_values(LoanHistory, [{a: getattr(h, a) for a in fields} for h in history])
@@ -295,8 +326,7 @@ def _loans_open(contracts):
         from elements.sync.bulk import _copy
 
         buffer = io.StringIO()
-        buffer.writelines(f"{loan_id}\t{r.number}\t{r.due_on.isoformat()}\t{r.principal}\t{r.interest}\n"
-                          for loan_id, rows in zip(ids, plans, strict=True) for r in rows)
+        buffer.writelines(instalment_lines(loan_id, rows) for loan_id, rows in zip(ids, plans, strict=True))
         _copy(Instalment._meta.db_table, ["loan_id", "number", "due_on", "principal", "interest"], buffer)
     else:
         insert_values(Instalment, [dict(loan_id=loan_id, number=r.number, due_on=r.due_on, principal=r.principal,

@@ -71,3 +71,120 @@ def test_extension_keeps_the_past_and_replans_the_rest(method):
     assert new[-1].due_on == date(2027, 7, 31)
     assert sum(r.principal for r in new) == Decimal("1000000")
     assert [r.number for r in new] == list(range(1, len(new) + 1))
+
+
+# --- the fast form held equal to the straightforward one ----------------------------------------
+
+def _reference_build(*, principal, annual_rate, start, maturity, method):
+    """`build` as first written (every period's due date and interest computed afresh): the
+    fast form must give the same rows, to the cent and exponent."""
+    import calendar
+
+    from loans.schedules import Instalment, q
+
+    def months_after(day, months):
+        month0 = day.month - 1 + months
+        year, month = day.year + month0 // 12, month0 % 12 + 1
+        return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+    principal = q(Decimal(principal))
+    annual = Decimal(annual_rate) / 100
+    monthly = annual / 12
+    dates, k = [], 1
+    while (day := months_after(start, k)) < maturity:
+        dates.append(day)
+        k += 1
+    dates.append(maturity)
+    n = len(dates)
+    if method == RepaymentMethod.EQUAL_INSTALMENTS and monthly > 0:
+        growth = (1 + monthly) ** n
+        payment = q(principal * monthly * growth / (growth - 1))
+    else:
+        payment = None
+    even_share = q(principal / n)
+    out, left, previous = [], principal, start
+    for k, day in enumerate(dates, start=1):
+        if day == months_after(start, k):
+            interest = q(left * monthly)
+        else:
+            interest = q(left * annual * (day - previous).days / 360)
+        if k == n:
+            part = left
+        elif method == RepaymentMethod.EQUAL_PRINCIPAL or (method == RepaymentMethod.EQUAL_INSTALMENTS
+                                                          and payment is None):
+            part = min(even_share, left)
+        elif method == RepaymentMethod.EQUAL_INSTALMENTS:
+            part = min(max(payment - interest, Decimal(0)), left)
+        else:
+            part = Decimal("0.00")
+        out.append(Instalment(k, day, part, interest))
+        left -= part
+        previous = day
+    return out
+
+
+def _cases():
+    import random
+    from datetime import timedelta
+
+    from jingzhidai.dates import add_months
+
+    rng = random.Random(10)
+    starts = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 2, 28), date(2025, 8, 30), date(2026, 12, 15),
+              date(2025, 3, 1)]
+    starts += [date(2023, 1, 1) + timedelta(days=rng.randint(0, 1500)) for _ in range(30)]
+    for start in starts:
+        for months in (1, 2, 3, 7, 12, 13, 36, 61, 120):
+            whole = add_months(start, months)
+            for maturity in (whole, whole - timedelta(days=rng.randint(1, 20)), whole + timedelta(days=3)):
+                if maturity > start:
+                    yield start, maturity
+
+
+@pytest.mark.parametrize("method", RepaymentMethod.values)
+@pytest.mark.parametrize("rate", ["0", "3.450", "3.65", "4.35", "0.01", "18"])
+def test_build_equals_the_straightforward_form(method, rate):
+    import random
+
+    rng = random.Random(f"{method} {rate}")
+    checked = 0
+    for start, maturity in _cases():
+        principal = rng.choice(["1000000", "333333.33", "0.01", "12345678.91", "90000.00", "500"])
+        fast = build(principal=principal, annual_rate=rate, start=start, maturity=maturity, method=method)
+        slow = _reference_build(principal=principal, annual_rate=rate, start=start, maturity=maturity, method=method)
+        assert [tuple(map(str, row)) for row in fast] == [tuple(map(str, row)) for row in slow], (start, maturity)
+        checked += 1
+    assert checked > 500
+
+
+def test_add_months_fast_form_equals_calendar_clamping():
+    import calendar
+    from datetime import datetime, timedelta
+
+    from jingzhidai.dates import add_months
+
+    day = date(2023, 1, 1)
+    while day < date(2025, 1, 1):
+        for months in (0, 1, 2, 11, 13, 25, -1, -14):
+            month0 = day.month - 1 + months
+            year, month = day.year + month0 // 12, month0 % 12 + 1
+            expected = day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+            assert add_months(day, months) == expected and type(add_months(day, months)) is date
+        day += timedelta(days=1)
+    assert add_months(datetime(2024, 1, 31, 9, 30), 1) == datetime(2024, 2, 29, 9, 30)
+
+
+def test_months_before_steps_as_add_months():
+    from datetime import timedelta
+
+    from jingzhidai.dates import add_months, months_before
+
+    start = date(2023, 1, 1)
+    while start < date(2025, 1, 1):
+        for end in (start + timedelta(days=1), add_months(start, 1), add_months(start, 13) + timedelta(days=2)):
+            expected, k = [], 1
+            while add_months(start, k) < end:
+                expected.append(add_months(start, k))
+                k += 1
+            assert months_before(start, end) == expected
+        start += timedelta(days=1)
