@@ -4,7 +4,7 @@ filters, for the demo users who see them. Run after `collectstatic --noinput`:
 
     export DJANGO_SETTINGS_MODULE=jingzhidai.settings.production DJANGO_SECRET_KEY=… \
         DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=False DATABASE_URL=… CACHE_URL=…
-    .venv/bin/python manage.py shell < bench/html.py
+    .venv/bin/python manage.py shell < bench/html_pages.py
 
 Per page: the median CPU time of this process per GET (`time.process_time`: the Python side,
 which the machine's load disturbs less than the wall clock), the median wall time, the queries.
