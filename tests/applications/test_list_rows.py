@@ -125,7 +125,6 @@ OPTIONS_NOW = {
     (ApplicationFilter, "district", "product", {"product": "999999"}),
     (LoanFilter, "officer", "classification", {"classification": "loss"}), (LoanFilter, "officer", "overdue", {}),
     (LoanFilter, "officer", "product", {"product": "PRODUCT"}), (LoanFilter, "city", "district", {"district": "110105"}),
-    (ListingFilter, "district", "current", {}),  # a yes/no filter: no choices, no options (as the loop gave)
 ])
 def test_filter_options_print_what_the_loop_printed(world, product, filterset, who, name, data, language):
     data = {k: str(product.pk) if v == "PRODUCT" else v for k, v in data.items()}
@@ -139,7 +138,26 @@ def test_filter_options_print_what_the_loop_printed(world, product, filterset, w
             if kind == "choice" and hasattr(field.field, "queryset"):
                 continue  # the pages compare a model choice as text (the "model" form)
             assert now == before, kind
-            assert ("<option" in now) == hasattr(field.field, "choices")
+            assert "<option" in now
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("data,chosen", [({}, None), ({"current": ""}, None), ({"current": "true"}, "true"),
+                                         ({"current": "false"}, "false"), ({"current": "junk"}, None)])
+def test_a_yes_no_filter_offers_all_yes_and_no(world, data, chosen, language):
+    """The loop gave a yes/no filter (NullBooleanField) no option: an empty select nobody could
+    use. Now: "All" (filters nothing), "Yes", "No", the one sent selected."""
+    request = RequestFactory().get("/", data)
+    request.user = world.users["district"]
+    field = ListingFilter(request.GET, request=request).form["current"]
+    with translation.override(language):
+        html = Template("""{% load lists %}{% filter_options field %}""").render(Context({"field": field}))
+        labels = [str(translation.gettext("All")), str(translation.gettext("Yes")), str(translation.gettext("No"))]
+    values = ["", "true", "false"]
+    expected = "".join(f'<option value="{v}"{" selected" if v == chosen else ""}>{label}</option>'
+                       for v, label in zip(values, labels, strict=True))
+    assert html == expected
+    assert labels[0] == ("全部" if language == "zh-hans" else "All")
 
 
 @pytest.mark.parametrize("who", ["enterprise", "officer", "approver", "bank_admin", "district", "city", "admin"])
